@@ -1,0 +1,80 @@
+"""The declarative record of one REST operation.
+
+Each :class:`Endpoint` says how to call an operation (method, path, signing instruction) and how to
+check what goes out and what comes back (request and response types). The client pipeline reads
+nothing else, so adding an operation means adding one record and one thin resource method.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Generic, Literal, TypeVar
+
+from pydantic import TypeAdapter
+
+__all__ = ["Auth", "Endpoint", "ResponseKind"]
+
+T = TypeVar("T")
+
+#: ``signed``: Ed25519 headers per REFERENCE 2.2. ``public``: no auth headers. ``session``: the
+#: spec documents no API-key instruction (the web app uses a session); sent unsigned, see README.
+Auth = Literal["public", "signed", "session"]
+#: How to read a 2xx answer: JSON validated by ``response``, text (``/ping``, ``/time``), or
+#: nothing (operations that answer an empty body).
+ResponseKind = Literal["json", "text", "empty"]
+
+
+@dataclass(frozen=True, eq=False)
+class Endpoint(Generic[T]):
+    """One REST operation. ``T`` is what the client returns for it.
+
+    ``request`` is a pydantic model class (query for GET, JSON body otherwise), ``list[Model]`` for
+    the batch body, or None for an operation without parameters. ``response`` is any type pydantic
+    can validate (a model, ``list[Model]``, ``dict[str, Model]``); with ``allow_no_content`` an
+    HTTP 204 (or 202) with no body yields None.
+    """
+
+    name: str
+    method: Literal["GET", "POST", "PATCH", "DELETE"]
+    path: str
+    instruction: str | None
+    request: Any
+    response: Any
+    kind: ResponseKind = "json"
+    auth: Auth = "public"
+    allow_no_content: bool = False
+    #: Counts against the 30/min historical-data budget rather than the general 2000/min one.
+    historical_data: bool = False
+    doc: str = ""
+    _adapters: dict[str, TypeAdapter[Any]] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.auth == "signed" and not self.instruction:
+            raise ValueError(f"{self.name}: a signed endpoint needs an instruction")
+        if self.auth != "signed" and self.instruction:
+            raise ValueError(f"{self.name}: only signed endpoints have an instruction")
+        if not self.path.startswith(("/api/", "/wapi/")):
+            raise ValueError(f"{self.name}: unexpected path {self.path!r}")
+
+    @property
+    def request_adapter(self) -> TypeAdapter[Any] | None:
+        """Validator for the parameters, built once on first use."""
+        if self.request is None:
+            return None
+        adapter = self._adapters.get("request")
+        if adapter is None:
+            adapter = self._adapters["request"] = TypeAdapter(self.request)
+        return adapter
+
+    @property
+    def response_adapter(self) -> TypeAdapter[Any]:
+        """Validator for a JSON answer, built once on first use."""
+        adapter = self._adapters.get("response")
+        if adapter is None:
+            adapter = self._adapters["response"] = TypeAdapter(self.response)
+        return adapter
+
+    @property
+    def has_body(self) -> bool:
+        """Whether parameters travel as a JSON body (otherwise as the query string)."""
+        return self.method != "GET"

@@ -1,0 +1,3 @@
+"""Endpoint records of the Account group (REFERENCE.md section 3)."""
+
+from __future__ import annotations

@@ -1,0 +1,155 @@
+"""Base classes and field types shared by every request and response model.
+
+Response models are lenient (unknown fields ignored, ``null`` accepted, unknown enum values kept
+as plain strings); request models are strict (unknown parameters and bad values are refused
+before anything is signed or sent).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+from typing import Annotated, Any, TypeVar, Union
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+)
+from pydantic.alias_generators import to_camel
+
+__all__ = [
+    "BpxModel",
+    "DecimalInput",
+    "DecimalStr",
+    "NullableList",
+    "OpenEnum",
+    "PercentOrDecimalStr",
+    "PositiveDecimalStr",
+    "RequestModel",
+    "Uint16",
+    "Uint32",
+    "Uint64",
+    "UtcDateTime",
+]
+
+_E = TypeVar("_E", bound=Enum)
+_T = TypeVar("_T")
+
+#: What callers may pass for a decimal. Never a float: its digits are not the user's.
+DecimalInput = Union[Decimal, str, int]
+
+
+class BpxModel(BaseModel):
+    """Base of response models: camelCase on the wire, snake_case in Python, immutable.
+
+    Unknown fields are ignored so that new API fields never break parsing.
+    """
+
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        populate_by_name=True,
+        extra="ignore",
+        frozen=True,
+    )
+
+
+class RequestModel(BaseModel):
+    """Base of request models: unknown parameters are an error, never silently dropped.
+
+    Fields accept either their snake_case name or the API's camelCase name.
+    """
+
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        populate_by_name=True,
+        extra="forbid",
+        frozen=True,
+    )
+
+
+# --- response-side types -------------------------------------------------------------------
+
+#: An enum that tolerates values the SDK does not know yet: known values become the enum member,
+#: anything else stays a plain ``str``.
+OpenEnum = Annotated[Union[_E, str], Field(union_mode="left_to_right")]
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
+
+
+#: The API's zone-less timestamps ("2025-07-27T17:39:00.092") are UTC; they are returned as
+#: timezone-aware ``datetime`` objects.
+UtcDateTime = Annotated[datetime, AfterValidator(_utc)]
+
+
+def _none_to_empty(value: Any) -> Any:
+    return [] if value is None else value
+
+
+#: A list field that reads ``null`` as an empty list.
+NullableList = Annotated[list[_T], BeforeValidator(_none_to_empty)]
+
+
+# --- request-side types --------------------------------------------------------------------
+
+_PLAIN_DECIMAL = re.compile(r"^-?(\d+(\.\d*)?|\.\d+)$")
+
+
+def _to_decimal_text(value: Any) -> str:
+    """The text sent for a decimal parameter: the user's own digits, never re-formatted."""
+    if isinstance(value, (bool, float)):
+        raise ValueError(
+            f"{type(value).__name__} is not accepted for a decimal; pass a str, int or Decimal"
+        )
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError("decimal must be finite")
+        return format(value, "f")
+    if isinstance(value, str):
+        text = value.strip()
+        if not _PLAIN_DECIMAL.match(text):
+            raise ValueError(f"{value!r} is not a plain decimal number (digits, optional '.')")
+        return text
+    raise ValueError(f"{type(value).__name__} is not accepted for a decimal")
+
+
+def _positive(text: str) -> str:
+    try:
+        if Decimal(text) <= 0:
+            raise ValueError(f"must be greater than zero, got {text}")
+    except InvalidOperation as exc:  # pragma: no cover - the regex already guarantees a number
+        raise ValueError(f"{text!r} is not a decimal") from exc
+    return text
+
+
+_PERCENT = re.compile(r"^(\d+(\.\d*)?|\.\d+)%$")
+
+
+def _percent_or_decimal(value: Any) -> str:
+    if isinstance(value, str) and value.strip().endswith("%"):
+        text = value.strip()
+        if not _PERCENT.match(text) or not 0 < Decimal(text[:-1]) <= 100:
+            raise ValueError(f"{value!r} is not a percentage in (0, 100]")
+        return text
+    return _positive(_to_decimal_text(value))
+
+
+#: A decimal parameter: accepts Decimal, str or int, sends the exact digits as a JSON string.
+DecimalStr = Annotated[str, BeforeValidator(_to_decimal_text)]
+#: Like :data:`DecimalStr`, and greater than zero.
+PositiveDecimalStr = Annotated[str, BeforeValidator(_to_decimal_text), AfterValidator(_positive)]
+#: A positive decimal, or a percentage such as ``"50%"`` (trigger quantities).
+PercentOrDecimalStr = Annotated[str, BeforeValidator(_percent_or_decimal)]
+
+Uint16 = Annotated[int, Strict(), Field(ge=0, le=2**16 - 1)]
+Uint32 = Annotated[int, Strict(), Field(ge=0, le=2**32 - 1)]
+Uint64 = Annotated[int, Strict(), Field(ge=0, le=2**64 - 1)]
