@@ -1,0 +1,1195 @@
+"""Deterministic in-memory matching engine behind the offline fake Backpack exchange.
+
+Pure synchronous Python (no I/O, no clock of its own): balances, spot order books with price-time
+matching and fees, and the REST / WebSocket payloads the fake server returns or pushes.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import ROUND_DOWN, Context, Decimal, InvalidOperation, localcontext
+from typing import Any
+
+from bpx_async.testing._markets import DEFAULT_MARKETS, MarketSpec
+
+__all__ = ["EngineError", "EventCallback", "MatchingEngine", "OrderRequest"]
+
+Json = dict[str, Any]
+EventCallback = Callable[[str, str, Json], None]
+
+ZERO = Decimal(0)
+_FEE_QUANTUM = Decimal("0.00000001")
+_UINT32_MAX = 2**32 - 1
+# Wide enough that no product or sum of realistic amounts is ever rounded: conservation of
+# every asset must hold exactly.
+_EXACT = Context(prec=80)
+# The seeded book starts this many ticks away from the mid on each side.
+_SEED_HALF_SPREAD_TICKS = 2
+
+SIDES = ("Bid", "Ask")
+ORDER_TYPES = ("Limit", "Market")
+TIME_IN_FORCES = ("GTC", "IOC", "FOK")
+SELF_TRADE_PREVENTIONS = ("RejectTaker", "RejectMaker", "RejectBoth")
+_TRIGGER_KEYS = (
+    "triggerPrice",
+    "triggerQuantity",
+    "stopLossTriggerPrice",
+    "stopLossLimitPrice",
+    "takeProfitTriggerPrice",
+    "takeProfitLimitPrice",
+)
+# REST optional fields the fake never sets; sent as null like the real exchange does.
+_UNSET_ORDER_FIELDS = (
+    "stopLossTriggerPrice",
+    "stopLossLimitPrice",
+    "stopLossTriggerBy",
+    "takeProfitTriggerPrice",
+    "takeProfitLimitPrice",
+    "takeProfitTriggerBy",
+    "triggerBy",
+    "triggerPrice",
+    "triggerQuantity",
+    "relatedOrderId",
+    "strategyId",
+)
+
+
+class EngineError(Exception):
+    """A rejected request, carrying the HTTP status and Backpack ``ApiErrorCode`` to answer."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(f"{status} {code}: {message}")
+        self.status = status
+        self.code = code
+        self.message = message
+
+    def to_wire(self) -> dict[str, str]:
+        return {"code": self.code, "message": self.message}
+
+
+def _bad_request(message: str) -> EngineError:
+    return EngineError(400, "INVALID_CLIENT_REQUEST", message)
+
+
+def _dec(value: Decimal) -> str:
+    return format(value, "f")
+
+
+def _naive_iso(us: int) -> str:
+    """UTC naive ISO-8601 with millisecond precision, the REST ``naive-date-time`` format."""
+    moment = datetime(1970, 1, 1) + timedelta(microseconds=us)
+    return moment.isoformat(timespec="milliseconds")
+
+
+def _upper_snake(camel: str) -> str:
+    # The WS ``R`` field spells expiry reasons in upper snake case (e.g. FILL_OR_KILL).
+    return "".join("_" + ch if ch.isupper() and i else ch for i, ch in enumerate(camel)).upper()
+
+
+def _decimal_places(value: Decimal) -> int:
+    exponent = value.normalize().as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def _check_grid(value: Decimal, unit: Decimal, what: str, code: str) -> None:
+    """Reject a price/quantity off the market's tick/step grid with the exchange's wording."""
+    if value % unit == 0:
+        return
+    if _decimal_places(value) > _decimal_places(unit):
+        raise EngineError(400, code, f"{what} decimal too long")
+    raise EngineError(400, code, f"{what} must be a multiple of {_dec(unit)}")
+
+
+def _floor_fee(amount: Decimal) -> Decimal:
+    return amount.quantize(_FEE_QUANTUM, rounding=ROUND_DOWN)
+
+
+def _wire_decimal(body: Mapping[str, Any], key: str) -> Decimal | None:
+    raw = body.get(key)
+    if raw is None:
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, (str, int)):
+        raise _bad_request(f"`{key}` must be a decimal string")
+    try:
+        value = Decimal(raw) if isinstance(raw, int) else Decimal(raw.strip())
+    except InvalidOperation:
+        raise _bad_request(f"`{key}` must be a decimal string") from None
+    if not value.is_finite():
+        raise _bad_request(f"`{key}` must be a decimal string")
+    return value
+
+
+def _wire_bool(body: Mapping[str, Any], key: str) -> bool:
+    raw = body.get(key)
+    if raw is None:
+        return False
+    if not isinstance(raw, bool):
+        raise _bad_request(f"`{key}` must be a boolean")
+    return raw
+
+
+def _wire_choice(body: Mapping[str, Any], key: str, choices: Sequence[str], default: str) -> str:
+    raw = body.get(key)
+    if raw is None:
+        return default
+    if not isinstance(raw, str) or raw not in choices:
+        raise _bad_request(f"Invalid `{key}`: expected one of {', '.join(choices)}")
+    return raw
+
+
+@dataclass
+class OrderRequest:
+    """An order to execute, as carried by a REST ``OrderExecutePayload``.
+
+    Shape rules (both ``from_wire`` and ``MatchingEngine.execute`` enforce them): a limit order
+    needs ``price`` and ``quantity``; a market order needs exactly one of ``quantity`` and
+    ``quoteQuantity`` (its ``price`` is ignored). Market filters (symbol, tick, step, minimum
+    quantity) are checked by ``MatchingEngine.execute``, which knows the listed markets.
+    """
+
+    symbol: str
+    side: str
+    order_type: str
+    quantity: Decimal | None = None
+    quote_quantity: Decimal | None = None
+    price: Decimal | None = None
+    time_in_force: str = "GTC"
+    post_only: bool = False
+    reduce_only: bool = False
+    client_id: int | None = None
+    self_trade_prevention: str = "RejectTaker"
+
+    @classmethod
+    def from_wire(cls, body: Any) -> OrderRequest:
+        """Parse a JSON ``OrderExecutePayload``; malformed input raises 400 EngineErrors."""
+        if not isinstance(body, dict):
+            raise _bad_request("Order payload must be a JSON object")
+        symbol = body.get("symbol")
+        if not isinstance(symbol, str) or not symbol:
+            raise _bad_request("Missing `symbol`")
+        if body.get("side") is None:
+            raise _bad_request("Missing `side`")
+        if body.get("orderType") is None:
+            raise _bad_request("Missing `orderType`")
+        client_id = body.get("clientId")
+        if client_id is not None and (
+            isinstance(client_id, bool) or not isinstance(client_id, int)
+        ):
+            raise _bad_request("`clientId` must be an unsigned 32-bit integer")
+        has_trigger_price = body.get("triggerPrice") is not None
+        if has_trigger_price != (body.get("triggerQuantity") is not None):
+            raise _bad_request("Must specify both `triggerPrice` and `triggerQuantity` or neither")
+        if any(body.get(key) is not None for key in _TRIGGER_KEYS):
+            raise EngineError(
+                400, "NOT_IMPLEMENTED", "Trigger orders are not supported by the fake exchange"
+            )
+        request = cls(
+            symbol=symbol,
+            side=_wire_choice(body, "side", SIDES, ""),
+            order_type=_wire_choice(body, "orderType", ORDER_TYPES, ""),
+            quantity=_wire_decimal(body, "quantity"),
+            quote_quantity=_wire_decimal(body, "quoteQuantity"),
+            price=_wire_decimal(body, "price"),
+            time_in_force=_wire_choice(body, "timeInForce", TIME_IN_FORCES, "GTC"),
+            post_only=_wire_bool(body, "postOnly"),
+            reduce_only=_wire_bool(body, "reduceOnly"),
+            client_id=client_id,
+            self_trade_prevention=_wire_choice(
+                body, "selfTradePrevention", SELF_TRADE_PREVENTIONS, "RejectTaker"
+            ),
+        )
+        if request.order_type == "Market":
+            # The real API takes an optional protective price on market orders; the fake ignores it.
+            request.price = None
+        request.check_shape()
+        return request
+
+    def check_shape(self) -> None:
+        """Raise a 400 EngineError unless the request is well-formed, whatever the market."""
+        if self.side not in SIDES:
+            raise _bad_request("Invalid `side`: expected Bid or Ask")
+        if self.order_type not in ORDER_TYPES:
+            raise _bad_request("Invalid `orderType`: expected Limit or Market")
+        if self.time_in_force not in TIME_IN_FORCES:
+            raise _bad_request("Invalid `timeInForce`: expected GTC, IOC or FOK")
+        if self.self_trade_prevention not in SELF_TRADE_PREVENTIONS:
+            raise _bad_request("Invalid `selfTradePrevention`")
+        if self.client_id is not None and not 0 <= self.client_id <= _UINT32_MAX:
+            raise _bad_request("`clientId` must be an unsigned 32-bit integer")
+        if self.order_type == "Limit":
+            if self.price is None or self.quantity is None:
+                raise _bad_request("Limit orders must specify a `price` and a `quantity`")
+            if self.quote_quantity is not None:
+                raise _bad_request("Limit orders cannot specify a `quoteQuantity`")
+        else:
+            if self.quantity is None and self.quote_quantity is None:
+                raise _bad_request("Market orders must specify a `quantity` or `quoteQuantity`")
+            if self.quantity is not None and self.quote_quantity is not None:
+                raise _bad_request(
+                    "Market orders must specify either `quantity` or `quoteQuantity`, not both"
+                )
+            if self.post_only:
+                raise _bad_request("Post-only is only valid for limit orders")
+        if self.post_only and self.time_in_force != "GTC":
+            raise _bad_request("Post-only orders must be GTC")
+        if self.price is not None and self.price <= 0:
+            raise EngineError(400, "INVALID_PRICE", "Price must be positive")
+        if self.quantity is not None and self.quantity <= 0:
+            raise EngineError(400, "INVALID_QUANTITY", "Quantity must be positive")
+        if self.quote_quantity is not None and self.quote_quantity <= 0:
+            raise EngineError(400, "INVALID_QUANTITY", "Quote quantity must be positive")
+
+
+@dataclass(eq=False)
+class _Order:
+    order_id: str
+    account: str
+    market: MarketSpec
+    side: str
+    order_type: str
+    quantity: Decimal | None
+    quote_quantity: Decimal | None
+    price: Decimal | None
+    time_in_force: str
+    post_only: bool
+    reduce_only: bool
+    client_id: int | None
+    self_trade_prevention: str
+    created_us: int
+    executed_quantity: Decimal = ZERO
+    executed_quote_quantity: Decimal = ZERO
+    status: str = "New"
+    expiry_reason: str | None = None
+    # What this order still holds back from its account's available balance.
+    lock_asset: str | None = None
+    locked: Decimal = ZERO
+
+    @property
+    def remaining(self) -> Decimal:
+        """Base quantity left to fill (orders with a base quantity only)."""
+        return (self.quantity or ZERO) - self.executed_quantity
+
+
+@dataclass(frozen=True)
+class _Fill:
+    trade_id: int
+    order: _Order
+    price: Decimal
+    quantity: Decimal
+    fee: Decimal
+    fee_symbol: str
+    is_maker: bool
+    timestamp_us: int
+
+
+@dataclass(frozen=True)
+class _Trade:
+    trade_id: int
+    price: Decimal
+    quantity: Decimal
+    timestamp_us: int
+    is_buyer_maker: bool
+
+
+@dataclass
+class _Balance:
+    available: Decimal = ZERO
+    locked: Decimal = ZERO
+
+
+class _BookSide:
+    """Resting orders of one side, grouped by price level in time priority."""
+
+    def __init__(self, is_bid: bool) -> None:
+        self.is_bid = is_bid
+        self.levels: dict[Decimal, list[_Order]] = {}
+        self._prices: list[Decimal] = []  # ascending
+
+    def prices_best_first(self) -> Iterator[Decimal]:
+        return reversed(self._prices) if self.is_bid else iter(self._prices)
+
+    def prices_ascending(self) -> list[Decimal]:
+        return list(self._prices)
+
+    def best(self) -> Decimal | None:
+        if not self._prices:
+            return None
+        return self._prices[-1] if self.is_bid else self._prices[0]
+
+    def level_quantity(self, price: Decimal) -> Decimal:
+        return sum((order.remaining for order in self.levels.get(price, ())), ZERO)
+
+    def add(self, order: _Order, price: Decimal) -> None:
+        level = self.levels.get(price)
+        if level is None:
+            level = self.levels[price] = []
+            bisect.insort(self._prices, price)
+        level.append(order)
+
+    def remove(self, order: _Order, price: Decimal) -> None:
+        level = self.levels[price]
+        level.remove(order)
+        if not level:
+            del self.levels[price]
+            self._prices.pop(bisect.bisect_left(self._prices, price))
+
+
+@dataclass
+class _Book:
+    bids: _BookSide = field(default_factory=lambda: _BookSide(is_bid=True))
+    asks: _BookSide = field(default_factory=lambda: _BookSide(is_bid=False))
+    update_id: int = 0
+
+    def side(self, side: str) -> _BookSide:
+        return self.bids if side == "Bid" else self.asks
+
+    def top(self) -> tuple[Decimal | None, Decimal, Decimal | None, Decimal]:
+        bid, ask = self.bids.best(), self.asks.best()
+        bid_qty = self.bids.level_quantity(bid) if bid is not None else ZERO
+        ask_qty = self.asks.level_quantity(ask) if ask is not None else ZERO
+        return bid, bid_qty, ask, ask_qty
+
+
+@dataclass(frozen=True)
+class _Step:
+    maker: _Order
+    quantity: Decimal  # base quantity to trade; zero when the maker is removed by STP
+    expire_maker: bool = False
+
+
+@dataclass
+class _Plan:
+    """What matching a taker against the current book would do, computed before any change."""
+
+    steps: list[_Step] = field(default_factory=list)
+    filled: Decimal = ZERO
+    cost: Decimal = ZERO
+    # "complete": nothing left to do; "liquidity": the book ran out (or stopped crossing);
+    # "stp": self-trade prevention ended the taker.
+    stop: str = "liquidity"
+
+
+@dataclass
+class _Operation:
+    """Events and book changes gathered during one engine call, published when it ends."""
+
+    ts: int
+    tops: dict[str, tuple[Decimal | None, Decimal, Decimal | None, Decimal]]
+    events: list[tuple[str, str, Json]] = field(default_factory=list)
+    touched: dict[str, dict[str, set[Decimal]]] = field(default_factory=dict)
+
+
+class MatchingEngine:
+    """Order books, balances and history of the fake exchange.
+
+    Every public call is atomic: it either raises ``EngineError`` having changed nothing, or
+    applies its changes and then calls each subscriber with the events they produced. Order ids
+    come from one counter, trade ids and depth update ids from per-symbol counters, and all
+    timestamps from ``now_us`` (called once per state-changing call), so runs are reproducible.
+
+    Behaviour chosen where the real exchange is not documented:
+
+    * Finished orders use ``Expired`` with an ``expiryReason`` whenever the exchange, not the user,
+      ended them: an IOC remainder (``ImmediateOrCancel``), a FOK that could not fill completely
+      (``FillOrKill``, nothing traded), a market order that ran out of book
+      (``InsufficientLiquidity``) and self-trade prevention (``SelfTradePrevention``, for the
+      taker's remainder and for makers removed by it). ``Cancelled`` is only for user cancels.
+      An IOC that traded partially therefore ends ``Expired`` with a non-zero ``executedQuantity``.
+    * A post-only order that would cross the book is rejected (400 ``INVALID_ORDER``); post-only is
+      only accepted on GTC limit orders.
+    * PERP markets are listed (and get seeded depth) but trading them is rejected with
+      400 ``INVALID_MARKET``; ``reduceOnly`` is therefore always rejected (400 ``INVALID_ORDER``).
+    * Funds: a limit bid locks ``price * quantity`` of quote (the unused part is returned when it
+      fills at a better maker price), an ask locks its base quantity. A market bid by quantity must
+      be able to pay the exact cost of the fills it would make; by quote quantity it locks
+      ``quoteQuantity``; a market ask by quantity locks the quantity, by quote quantity the base it
+      would sell. Fees are charged in the asset received, rounded down to 8 decimals, and moved to
+      the fee account, so ``total(asset)`` only changes through ``deposit``.
+    * A quote-quantity market order stops at the first level where the quote left cannot buy one
+      more ``stepSize``; that counts as ``Filled``.
+    """
+
+    def __init__(
+        self,
+        markets: Sequence[MarketSpec] = DEFAULT_MARKETS,
+        *,
+        now_us: Callable[[], int],
+        fee_account: str = "__fees__",
+        maker_fee: Decimal = Decimal("0.0002"),
+        taker_fee: Decimal = Decimal("0.0005"),
+    ) -> None:
+        if maker_fee < 0 or taker_fee < 0 or maker_fee >= 1 or taker_fee >= 1:
+            raise ValueError("fees must be fractions in [0, 1)")
+        self.markets: dict[str, MarketSpec] = {market.symbol: market for market in markets}
+        self.fee_account = fee_account
+        self.maker_fee = maker_fee
+        self.taker_fee = taker_fee
+        self._now_us = now_us
+        self._books: dict[str, _Book] = {symbol: _Book() for symbol in self.markets}
+        self._balances: dict[str, dict[str, _Balance]] = {}
+        self._open: dict[str, dict[str, _Order]] = {}  # account -> order id -> order
+        self._orders: dict[str, list[_Order]] = {}  # account -> every order, oldest first
+        self._fills: dict[str, list[_Fill]] = {}  # account -> fills, oldest first
+        self._trades: dict[str, list[_Trade]] = {symbol: [] for symbol in self.markets}
+        self._last_order_id = 0
+        self._subscribers: list[EventCallback] = []
+
+    # ----------------------------------------------------------------- balances
+
+    def deposit(self, account: str, asset: str, quantity: Decimal) -> None:
+        """Credit ``quantity`` of ``asset`` to the account's available balance."""
+        if quantity <= 0:
+            raise EngineError(400, "INVALID_QUANTITY", "Deposit quantity must be positive")
+        with localcontext(_EXACT):
+            self._balance(account, asset).available += quantity
+
+    def balances(self, account: str) -> dict[str, dict[str, Decimal]]:
+        """Per asset the account ever held: ``available``, ``locked`` and ``staked`` (always 0)."""
+        return {
+            asset: {"available": bal.available, "locked": bal.locked, "staked": ZERO}
+            for asset, bal in sorted(self._balances.get(account, {}).items())
+        }
+
+    def total(self, asset: str) -> Decimal:
+        """Available plus locked ``asset`` over all accounts, fee account included."""
+        with localcontext(_EXACT):
+            return sum(
+                (
+                    held[asset].available + held[asset].locked
+                    for held in self._balances.values()
+                    if asset in held
+                ),
+                ZERO,
+            )
+
+    # ------------------------------------------------------------------- events
+
+    def subscribe(self, callback: EventCallback) -> Callable[[], None]:
+        """Call ``callback(kind, key, payload)`` for every event; returns an unsubscribe function.
+
+        ``kind`` is ``depth``, ``trade`` or ``bookTicker`` (``key`` = symbol) or ``orderUpdate``
+        (``key`` = account). Payloads are WebSocket ``data`` objects shared by all subscribers;
+        do not mutate them. Callbacks run after the state change is complete and should not
+        raise: if one does, the other subscribers still get the events and the first exception
+        then propagates out of the engine call.
+        """
+        self._subscribers.append(callback)
+
+        def unsubscribe() -> None:
+            if callback in self._subscribers:
+                self._subscribers.remove(callback)
+
+        return unsubscribe
+
+    # ------------------------------------------------------------------- orders
+
+    def seed_liquidity(self, house_account: str = "__house__", levels: int = 20) -> None:
+        """Fund ``house_account`` and rest ``levels`` GTC orders per side on every market.
+
+        Prices start two ticks either side of ``initial_mid`` and step one tick outwards; the
+        level ``i`` ticks out holds ``seed_quantity * (i + 1)``. PERP books are display-only
+        (their house orders lock nothing, and nobody can trade against them).
+        """
+        if levels < 1:
+            raise ValueError("levels must be at least 1")
+        with localcontext(_EXACT):
+            requests: list[OrderRequest] = []
+            needed: dict[str, Decimal] = {}
+            for market in self.markets.values():
+                for index in range(levels):
+                    quantity = market.seed_quantity * (index + 1)
+                    offset = (_SEED_HALF_SPREAD_TICKS + index) * market.tick_size
+                    bid, ask = market.initial_mid - offset, market.initial_mid + offset
+                    if bid >= market.min_price:
+                        requests.append(OrderRequest(market.symbol, "Bid", "Limit", quantity,
+                                                     None, bid))
+                        if not market.is_perp:
+                            needed[market.quote_symbol] = (
+                                needed.get(market.quote_symbol, ZERO) + bid * quantity
+                            )
+                    if ask <= market.max_price:
+                        requests.append(OrderRequest(market.symbol, "Ask", "Limit", quantity,
+                                                     None, ask))
+                        if not market.is_perp:
+                            needed[market.base_symbol] = (
+                                needed.get(market.base_symbol, ZERO) + quantity
+                            )
+            for asset, quantity in needed.items():
+                self.deposit(house_account, asset, quantity)
+            op = self._begin()
+            for request in requests:
+                self._execute(house_account, request, op, seeding=True)
+            self._commit(op)
+
+    def execute(self, account: str, req: OrderRequest) -> Json:
+        """Validate, match and settle one order; returns its REST ``OrderType`` JSON."""
+        with localcontext(_EXACT):
+            op = self._begin()
+            order = self._execute(account, req, op, seeding=False)
+            result = self._order_type_json(order)
+            self._commit(op)
+        return result
+
+    def cancel(
+        self,
+        account: str,
+        symbol: str,
+        *,
+        order_id: str | None = None,
+        client_id: int | None = None,
+    ) -> Json:
+        """Cancel one resting order chosen by exactly one of ``order_id`` / ``client_id``."""
+        with localcontext(_EXACT):
+            order = self._find_open(account, symbol, order_id=order_id, client_id=client_id)
+            op = self._begin()
+            self._finish(order, "Cancelled", None, op)
+            result = self._order_type_json(order)
+            self._commit(op)
+        return result
+
+    def cancel_all(self, account: str, symbol: str) -> list[Json]:
+        """Cancel every resting order of the account on ``symbol`` (oldest first)."""
+        with localcontext(_EXACT):
+            self._market(symbol)
+            op = self._begin()
+            cancelled = [
+                order
+                for order in list(self._open.get(account, {}).values())
+                if order.market.symbol == symbol
+            ]
+            for order in cancelled:
+                self._finish(order, "Cancelled", None, op)
+            result = [self._order_type_json(order) for order in cancelled]
+            self._commit(op)
+        return result
+
+    def open_orders(self, account: str, symbol: str | None = None) -> list[Json]:
+        """REST ``OrderType`` JSON of the account's resting orders, oldest first."""
+        if symbol is not None:
+            self._market(symbol)
+        with localcontext(_EXACT):
+            return [
+                self._order_type_json(order)
+                for order in self._open.get(account, {}).values()
+                if symbol is None or order.market.symbol == symbol
+            ]
+
+    def get_open_order(
+        self,
+        account: str,
+        symbol: str,
+        *,
+        order_id: str | None = None,
+        client_id: int | None = None,
+    ) -> Json:
+        """One resting order by ``order_id`` or ``client_id``; 404 once it is no longer open."""
+        with localcontext(_EXACT):
+            order = self._find_open(account, symbol, order_id=order_id, client_id=client_id)
+            return self._order_type_json(order)
+
+    def order_history(self, account: str, symbol: str | None = None) -> list[Json]:
+        """REST ``Order`` JSON of every order of the account, open or finished, newest first."""
+        with localcontext(_EXACT):
+            return [
+                self._order_history_json(order)
+                for order in reversed(self._orders.get(account, []))
+                if symbol is None or order.market.symbol == symbol
+            ]
+
+    def fills(self, account: str, symbol: str | None = None) -> list[Json]:
+        """REST ``OrderFill`` JSON of the account's fills, newest first."""
+        with localcontext(_EXACT):
+            return [
+                self._fill_json(fill)
+                for fill in reversed(self._fills.get(account, []))
+                if symbol is None or fill.order.market.symbol == symbol
+            ]
+
+    # ------------------------------------------------------------- market data
+
+    def depth(self, symbol: str, limit: int = 1000) -> Json:
+        """REST ``Depth``: the best ``limit`` levels per side, both sides ascending by price."""
+        market = self._market(symbol)
+        if limit < 1:
+            raise _bad_request("`limit` must be positive")
+        book = self._books[symbol]
+        with localcontext(_EXACT):
+            ask_prices = book.asks.prices_ascending()[:limit]
+            bid_prices = book.bids.prices_ascending()[-limit:]
+            return {
+                "asks": [self._level_wire(market, book.asks, p) for p in ask_prices],
+                "bids": [self._level_wire(market, book.bids, p) for p in bid_prices],
+                "lastUpdateId": str(book.update_id),
+                "timestamp": self._now_us(),
+            }
+
+    def recent_trades(self, symbol: str, limit: int = 100) -> list[Json]:
+        """REST ``Trade`` JSON of the market's latest ``limit`` trades, newest first."""
+        market = self._market(symbol)
+        if limit < 1:
+            raise _bad_request("`limit` must be positive")
+        trades = self._trades[symbol][-limit:]
+        with localcontext(_EXACT):
+            return [
+                {
+                    "id": trade.trade_id,
+                    "price": self._price_wire(market, trade.price),
+                    "quantity": self._quantity_wire(market, trade.quantity),
+                    "quoteQuantity": self._quote_wire(market, trade.price * trade.quantity),
+                    "timestamp": trade.timestamp_us // 1000,
+                    "isBuyerMaker": trade.is_buyer_maker,
+                }
+                for trade in reversed(trades)
+            ]
+
+    def last_price(self, symbol: str) -> Decimal:
+        """Price of the latest trade, or the market's ``initial_mid`` before any trade."""
+        market = self._market(symbol)
+        trades = self._trades[symbol]
+        return trades[-1].price if trades else market.initial_mid
+
+    def best_bid_ask(
+        self, symbol: str
+    ) -> tuple[tuple[Decimal, Decimal] | None, tuple[Decimal, Decimal] | None]:
+        """``((bid price, bid qty) | None, (ask price, ask qty) | None)`` at the top of book."""
+        self._market(symbol)
+        with localcontext(_EXACT):
+            bid, bid_qty, ask, ask_qty = self._books[symbol].top()
+        return (
+            None if bid is None else (bid, bid_qty),
+            None if ask is None else (ask, ask_qty),
+        )
+
+    # ---------------------------------------------------------------- internals
+
+    def _market(self, symbol: str) -> MarketSpec:
+        market = self.markets.get(symbol)
+        if market is None:
+            raise EngineError(400, "INVALID_MARKET", f"Invalid market symbol: {symbol}")
+        return market
+
+    def _balance(self, account: str, asset: str) -> _Balance:
+        held = self._balances.setdefault(account, {})
+        balance = held.get(asset)
+        if balance is None:
+            balance = held[asset] = _Balance()
+        return balance
+
+    def _find_open(
+        self, account: str, symbol: str, *, order_id: str | None, client_id: int | None
+    ) -> _Order:
+        if (order_id is None) == (client_id is None):
+            raise _bad_request("Must specify either `clientId` or `orderId`")
+        self._market(symbol)
+        for order in self._open.get(account, {}).values():
+            if order.market.symbol != symbol:
+                continue
+            if order_id is not None and order.order_id == order_id:
+                return order
+            if client_id is not None and order.client_id == client_id:
+                return order
+        raise EngineError(404, "RESOURCE_NOT_FOUND", "Order not found")
+
+    def _check_filters(self, market: MarketSpec, req: OrderRequest) -> None:
+        if req.price is not None and req.order_type == "Limit":
+            _check_grid(req.price, market.tick_size, "Price", "INVALID_PRICE")
+            if req.price < market.min_price:
+                raise EngineError(
+                    400, "INVALID_PRICE", f"Price is below the minimum {market.min_price}"
+                )
+            if req.price > market.max_price:
+                raise EngineError(
+                    400, "INVALID_PRICE", f"Price is above the maximum {market.max_price}"
+                )
+        if req.quantity is not None:
+            _check_grid(req.quantity, market.step_size, "Quantity", "INVALID_QUANTITY")
+            if req.quantity < market.min_quantity:
+                raise EngineError(
+                    400, "INVALID_QUANTITY", f"Quantity is below the minimum {market.min_quantity}"
+                )
+            if market.max_quantity is not None and req.quantity > market.max_quantity:
+                raise EngineError(
+                    400, "INVALID_QUANTITY", f"Quantity is above the maximum {market.max_quantity}"
+                )
+
+    def _execute(
+        self, account: str, req: OrderRequest, op: _Operation, *, seeding: bool
+    ) -> _Order:
+        req.check_shape()
+        market = self._market(req.symbol)
+        if market.is_perp and not seeding:
+            raise EngineError(
+                400, "INVALID_MARKET", "PERP trading is not supported by the fake exchange"
+            )
+        if req.reduce_only:
+            raise EngineError(400, "INVALID_ORDER", "Reduce-only orders are only for futures")
+        self._check_filters(market, req)
+        open_orders = self._open.get(account, {})
+        if req.client_id is not None and any(
+            order.client_id == req.client_id for order in open_orders.values()
+        ):
+            raise EngineError(
+                400, "INVALID_ORDER", f"Order with client ID already exists: {req.client_id}"
+            )
+        book = self._books[market.symbol]
+        if req.post_only and req.price is not None:
+            best = book.side("Ask" if req.side == "Bid" else "Bid").best()
+            crosses = best is not None and (
+                best <= req.price if req.side == "Bid" else best >= req.price
+            )
+            if crosses:
+                raise EngineError(400, "INVALID_ORDER", "Order would immediately match and take")
+
+        taker = _Order(
+            order_id="",
+            account=account,
+            market=market,
+            side=req.side,
+            order_type=req.order_type,
+            # Held on the market's grid so every wire string has the tick/step precision.
+            quantity=None if req.quantity is None else req.quantity.quantize(market.step_size),
+            quote_quantity=req.quote_quantity,
+            price=(
+                req.price.quantize(market.tick_size)
+                if req.price is not None and req.order_type == "Limit"
+                else None
+            ),
+            time_in_force=req.time_in_force,
+            post_only=req.post_only,
+            reduce_only=req.reduce_only,
+            client_id=req.client_id,
+            self_trade_prevention=req.self_trade_prevention,
+            created_us=op.ts,
+        )
+        plan = self._plan(book, taker)
+
+        lock_asset = market.quote_symbol if req.side == "Bid" else market.base_symbol
+        if seeding and market.is_perp:
+            to_lock = ZERO
+        elif taker.order_type == "Limit":
+            assert taker.price is not None and taker.quantity is not None
+            to_lock = taker.price * taker.quantity if taker.side == "Bid" else taker.quantity
+        elif taker.side == "Bid":
+            to_lock = taker.quote_quantity if taker.quote_quantity is not None else plan.cost
+        else:
+            to_lock = taker.quantity if taker.quantity is not None else plan.filled
+        held = self._balances.get(account, {}).get(lock_asset)
+        if to_lock > (held.available if held is not None else ZERO):
+            raise EngineError(400, "INSUFFICIENT_FUNDS", "Insufficient funds")
+
+        # Validation is over: from here on the order exists and changes are applied.
+        self._last_order_id += 1
+        taker.order_id = str(self._last_order_id)
+        self._orders.setdefault(account, []).append(taker)
+        self._emit_order(op, taker, "orderAccepted")
+        if req.time_in_force == "FOK" and plan.stop != "complete":
+            self._finish(taker, "Expired", "FillOrKill", op)
+            return taker
+
+        balance = self._balance(account, lock_asset)
+        balance.available -= to_lock
+        balance.locked += to_lock
+        taker.lock_asset, taker.locked = lock_asset, to_lock
+
+        for index, step in enumerate(plan.steps):
+            if step.expire_maker:
+                self._finish(step.maker, "Expired", "SelfTradePrevention", op)
+                continue
+            completes = plan.stop == "complete" and index == len(plan.steps) - 1
+            self._fill(taker, step.maker, step.quantity, completes, op)
+
+        if plan.stop == "complete":
+            self._finish(taker, "Filled", None, op)
+        elif plan.stop == "stp":
+            self._finish(taker, "Expired", "SelfTradePrevention", op)
+        elif req.order_type == "Market":
+            self._finish(taker, "Expired", "InsufficientLiquidity", op)
+        elif req.time_in_force == "IOC":
+            self._finish(taker, "Expired", "ImmediateOrCancel", op)
+        else:
+            self._rest(taker, op)
+        return taker
+
+    def _plan(self, book: _Book, taker: _Order) -> _Plan:
+        plan = _Plan()
+        makers = book.side("Ask" if taker.side == "Bid" else "Bid")
+        step_size = taker.market.step_size
+        quantity_left = taker.quantity
+        quote_left = taker.quote_quantity
+        for price in makers.prices_best_first():
+            if taker.price is not None and (
+                price > taker.price if taker.side == "Bid" else price < taker.price
+            ):
+                return plan
+            for maker in makers.levels[price]:
+                if maker.account == taker.account:
+                    if taker.self_trade_prevention == "RejectTaker":
+                        plan.stop = "stp"
+                        return plan
+                    plan.steps.append(_Step(maker, ZERO, expire_maker=True))
+                    if taker.self_trade_prevention == "RejectBoth":
+                        plan.stop = "stp"
+                        return plan
+                    continue
+                if quantity_left is not None:
+                    quantity = min(maker.remaining, quantity_left)
+                else:
+                    assert quote_left is not None
+                    affordable = (quote_left / (price * step_size)).to_integral_value(
+                        rounding=ROUND_DOWN
+                    ) * step_size
+                    # The division may have rounded up across a whole step; never overspend.
+                    while affordable * price > quote_left:
+                        affordable -= step_size
+                    quantity = min(maker.remaining, affordable)
+                    if quantity <= 0:
+                        if plan.filled > 0:
+                            plan.stop = "complete"
+                        return plan
+                plan.steps.append(_Step(maker, quantity))
+                plan.filled += quantity
+                plan.cost += quantity * price
+                if quantity_left is not None:
+                    quantity_left -= quantity
+                    done = quantity_left == 0
+                else:
+                    assert quote_left is not None
+                    quote_left -= quantity * price
+                    # Not even one more step at this price: deeper asks cost more, and selling
+                    # dust into deeper bids is not what a quote-sized order asks for.
+                    done = quote_left < price * step_size
+                if done:
+                    plan.stop = "complete"
+                    return plan
+        return plan
+
+    def _fill(
+        self, taker: _Order, maker: _Order, quantity: Decimal, completes: bool, op: _Operation
+    ) -> None:
+        market = taker.market
+        assert maker.price is not None
+        price = maker.price
+        quote = price * quantity
+        buyer, seller = (taker, maker) if taker.side == "Bid" else (maker, taker)
+        base_fee = _floor_fee(quantity * (self.taker_fee if buyer is taker else self.maker_fee))
+        quote_fee = _floor_fee(quote * (self.taker_fee if seller is taker else self.maker_fee))
+
+        self._touch(op, maker, price)
+        buyer_quote = self._balance(buyer.account, market.quote_symbol)
+        buyer_quote.locked -= quote
+        buyer.locked -= quote
+        if buyer.order_type == "Limit":
+            assert buyer.price is not None
+            # A bid locked at its own limit price; trading lower frees the difference.
+            refund = (buyer.price - price) * quantity
+            buyer_quote.locked -= refund
+            buyer.locked -= refund
+            buyer_quote.available += refund
+        seller_base = self._balance(seller.account, market.base_symbol)
+        seller_base.locked -= quantity
+        seller.locked -= quantity
+        self._balance(buyer.account, market.base_symbol).available += quantity - base_fee
+        self._balance(self.fee_account, market.base_symbol).available += base_fee
+        self._balance(seller.account, market.quote_symbol).available += quote - quote_fee
+        self._balance(self.fee_account, market.quote_symbol).available += quote_fee
+
+        trades = self._trades[market.symbol]
+        trade = _Trade(
+            trade_id=len(trades) + 1,
+            price=price,
+            quantity=quantity,
+            timestamp_us=op.ts,
+            is_buyer_maker=buyer is maker,
+        )
+        trades.append(trade)
+        op.events.append(
+            (
+                "trade",
+                market.symbol,
+                {
+                    "e": "trade",
+                    "E": op.ts,
+                    "s": market.symbol,
+                    "p": self._price_wire(market, price),
+                    "q": self._quantity_wire(market, quantity),
+                    "b": buyer.order_id,
+                    "a": seller.order_id,
+                    "t": trade.trade_id,
+                    "m": trade.is_buyer_maker,
+                    "T": op.ts,
+                },
+            )
+        )
+        reports: list[tuple[_Order, _Fill]] = []
+        for order, fee, fee_symbol in (
+            (buyer, base_fee, market.base_symbol),
+            (seller, quote_fee, market.quote_symbol),
+        ):
+            order.executed_quantity += quantity
+            order.executed_quote_quantity += quote
+            if order.quantity is not None:
+                order.status = "Filled" if order.remaining == 0 else "PartiallyFilled"
+            else:
+                order.status = "Filled" if completes else "PartiallyFilled"
+            fill = _Fill(
+                trade_id=trade.trade_id,
+                order=order,
+                price=price,
+                quantity=quantity,
+                fee=fee,
+                fee_symbol=fee_symbol,
+                is_maker=order is maker,
+                timestamp_us=op.ts,
+            )
+            self._fills.setdefault(order.account, []).append(fill)
+            reports.append((order, fill))
+        # The maker hears about the trade first, as it was on the book before the taker came.
+        for order, fill in sorted(reports, key=lambda report: report[0] is taker):
+            self._emit_order(op, order, "orderFill", fill)
+        if maker.remaining == 0:
+            self._finish(maker, "Filled", None, op)
+
+    def _rest(self, order: _Order, op: _Operation) -> None:
+        assert order.price is not None
+        self._touch(op, order, order.price)
+        self._books[order.market.symbol].side(order.side).add(order, order.price)
+        self._open.setdefault(order.account, {})[order.order_id] = order
+
+    def _finish(self, order: _Order, status: str, reason: str | None, op: _Operation) -> None:
+        """End an order: take it off the book, release what it still locks, report the end."""
+        open_orders = self._open.get(order.account, {})
+        if order.order_id in open_orders:
+            assert order.price is not None
+            self._touch(op, order, order.price)
+            del open_orders[order.order_id]
+            self._books[order.market.symbol].side(order.side).remove(order, order.price)
+        if order.lock_asset is not None and order.locked:
+            balance = self._balance(order.account, order.lock_asset)
+            balance.locked -= order.locked
+            balance.available += order.locked
+            order.locked = ZERO
+        order.status = status
+        order.expiry_reason = reason
+        if status == "Cancelled":
+            self._emit_order(op, order, "orderCancelled")
+        elif status == "Expired":
+            self._emit_order(op, order, "orderExpired")
+
+    # ----------------------------------------------------------- event plumbing
+
+    def _begin(self) -> _Operation:
+        return _Operation(
+            ts=self._now_us(),
+            tops={symbol: book.top() for symbol, book in self._books.items()},
+        )
+
+    def _touch(self, op: _Operation, order: _Order, price: Decimal) -> None:
+        sides = op.touched.setdefault(order.market.symbol, {"Bid": set(), "Ask": set()})
+        sides[order.side].add(price)
+
+    def _commit(self, op: _Operation) -> None:
+        for symbol, sides in op.touched.items():
+            market = self.markets[symbol]
+            book = self._books[symbol]
+            changes = len(sides["Bid"]) + len(sides["Ask"])
+            if not changes:
+                continue
+            first_id = book.update_id + 1
+            book.update_id += changes  # one engine update id per changed level
+            op.events.append(
+                (
+                    "depth",
+                    symbol,
+                    {
+                        "e": "depth",
+                        "E": op.ts,
+                        "s": symbol,
+                        "a": self._changed_levels(market, book.asks, sides["Ask"]),
+                        "b": self._changed_levels(market, book.bids, sides["Bid"]),
+                        "U": first_id,
+                        "u": book.update_id,
+                        "T": op.ts,
+                    },
+                )
+            )
+            top = book.top()
+            if top != op.tops[symbol]:
+                op.events.append(("bookTicker", symbol, self._book_ticker(market, book, op.ts)))
+        failures: list[Exception] = []
+        for subscriber in list(self._subscribers):
+            try:
+                for kind, key, payload in op.events:
+                    subscriber(kind, key, payload)
+            except Exception as failure:  # one broken listener must not starve the others
+                failures.append(failure)
+        if failures:
+            raise failures[0]
+
+    def _changed_levels(
+        self, market: MarketSpec, side: _BookSide, prices: set[Decimal]
+    ) -> list[list[str]]:
+        levels = []
+        for price in sorted(prices):
+            quantity = side.level_quantity(price)
+            levels.append(
+                [
+                    self._price_wire(market, price),
+                    self._quantity_wire(market, quantity) if quantity else "0",
+                ]
+            )
+        return levels
+
+    def _book_ticker(self, market: MarketSpec, book: _Book, ts: int) -> Json:
+        bid, bid_qty, ask, ask_qty = book.top()
+        return {
+            "e": "bookTicker",
+            "E": ts,
+            "s": market.symbol,
+            "a": None if ask is None else self._price_wire(market, ask),
+            "A": None if ask is None else self._quantity_wire(market, ask_qty),
+            "b": None if bid is None else self._price_wire(market, bid),
+            "B": None if bid is None else self._quantity_wire(market, bid_qty),
+            "u": book.update_id,
+            "T": ts,
+        }
+
+    def _emit_order(
+        self, op: _Operation, order: _Order, event: str, fill: _Fill | None = None
+    ) -> None:
+        market = order.market
+        payload: Json = {"e": event, "E": op.ts, "s": market.symbol}
+        if order.client_id is not None:
+            payload["c"] = order.client_id
+        payload["S"] = order.side
+        payload["o"] = order.order_type.upper()
+        payload["f"] = order.time_in_force
+        if order.quantity is not None:
+            payload["q"] = self._quantity_wire(market, order.quantity)
+        if order.quote_quantity is not None:
+            payload["Q"] = _dec(order.quote_quantity)
+        if order.price is not None:
+            payload["p"] = self._price_wire(market, order.price)
+        payload["X"] = order.status
+        if event == "orderExpired" and order.expiry_reason is not None:
+            payload["R"] = _upper_snake(order.expiry_reason)
+        payload["i"] = order.order_id
+        if fill is not None:
+            payload["t"] = fill.trade_id
+            payload["l"] = self._quantity_wire(market, fill.quantity)
+            payload["L"] = self._price_wire(market, fill.price)
+            payload["m"] = fill.is_maker
+            payload["n"] = _dec(fill.fee)
+            payload["N"] = fill.fee_symbol
+        payload["z"] = self._quantity_wire(market, order.executed_quantity)
+        payload["Z"] = self._quote_wire(market, order.executed_quote_quantity)
+        payload["V"] = order.self_trade_prevention
+        payload["T"] = op.ts
+        payload["O"] = "USER"
+        payload["y"] = order.post_only
+        payload["r"] = order.reduce_only
+        op.events.append(("orderUpdate", order.account, payload))
+
+    # ------------------------------------------------------------- wire shapes
+
+    @staticmethod
+    def _price_wire(market: MarketSpec, price: Decimal) -> str:
+        return _dec(price.quantize(market.tick_size))
+
+    @staticmethod
+    def _quantity_wire(market: MarketSpec, quantity: Decimal) -> str:
+        return _dec(quantity.quantize(market.step_size))
+
+    @staticmethod
+    def _quote_wire(market: MarketSpec, amount: Decimal) -> str:
+        """A price * quantity amount, at the precision such products exactly have."""
+        places = _decimal_places(market.tick_size) + _decimal_places(market.step_size)
+        return _dec(amount.quantize(Decimal(1).scaleb(-places)))
+
+    def _level_wire(self, market: MarketSpec, side: _BookSide, price: Decimal) -> list[str]:
+        return [
+            self._price_wire(market, price),
+            self._quantity_wire(market, side.level_quantity(price)),
+        ]
+
+    def _order_type_json(self, order: _Order) -> Json:
+        market = order.market
+        wire: Json = {
+            "orderType": order.order_type,
+            "id": order.order_id,
+            "clientId": order.client_id,
+            "createdAt": order.created_us // 1000,
+            "executedQuantity": self._quantity_wire(market, order.executed_quantity),
+            "executedQuoteQuantity": self._quote_wire(market, order.executed_quote_quantity),
+            "reduceOnly": order.reduce_only,
+            "selfTradePrevention": order.self_trade_prevention,
+            "side": order.side,
+            "status": order.status,
+            "symbol": market.symbol,
+            "timeInForce": order.time_in_force,
+        }
+        if order.order_type == "Limit":
+            assert order.price is not None and order.quantity is not None
+            wire["postOnly"] = order.post_only
+            wire["price"] = self._price_wire(market, order.price)
+            wire["quantity"] = self._quantity_wire(market, order.quantity)
+        else:
+            wire["quantity"] = (
+                None if order.quantity is None else self._quantity_wire(market, order.quantity)
+            )
+            wire["quoteQuantity"] = (
+                None if order.quote_quantity is None else _dec(order.quote_quantity)
+            )
+            wire["slippageTolerance"] = None
+            wire["slippageToleranceType"] = None
+        wire.update(dict.fromkeys(_UNSET_ORDER_FIELDS))
+        wire["triggeredAt"] = None
+        return wire
+
+    def _order_history_json(self, order: _Order) -> Json:
+        market = order.market
+        return {
+            "id": order.order_id,
+            "createdAt": _naive_iso(order.created_us),
+            "executedQuantity": self._quantity_wire(market, order.executed_quantity),
+            "executedQuoteQuantity": self._quote_wire(market, order.executed_quote_quantity),
+            "expiryReason": order.expiry_reason,
+            "orderType": order.order_type,
+            "postOnly": order.post_only,
+            "price": None if order.price is None else self._price_wire(market, order.price),
+            "quantity": (
+                None if order.quantity is None else self._quantity_wire(market, order.quantity)
+            ),
+            "quoteQuantity": (
+                None if order.quote_quantity is None else _dec(order.quote_quantity)
+            ),
+            "selfTradePrevention": order.self_trade_prevention,
+            "status": order.status,
+            "side": order.side,
+            "symbol": market.symbol,
+            "timeInForce": order.time_in_force,
+            "clientId": order.client_id,
+            "systemOrderType": None,
+            **dict.fromkeys(_UNSET_ORDER_FIELDS),
+            "slippageTolerance": None,
+            "slippageToleranceType": None,
+        }
+
+    def _fill_json(self, fill: _Fill) -> Json:
+        market = fill.order.market
+        return {
+            "clientId": None if fill.order.client_id is None else str(fill.order.client_id),
+            "fee": _dec(fill.fee),
+            "feeSymbol": fill.fee_symbol,
+            "isMaker": fill.is_maker,
+            "orderId": fill.order.order_id,
+            "price": self._price_wire(market, fill.price),
+            "quantity": self._quantity_wire(market, fill.quantity),
+            "side": fill.order.side,
+            "symbol": market.symbol,
+            "systemOrderType": None,
+            "timestamp": _naive_iso(fill.timestamp_us),
+            "tradeId": fill.trade_id,
+        }
