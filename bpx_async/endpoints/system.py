@@ -12,6 +12,7 @@ STATUS: Endpoint[Status] = Endpoint(
     instruction=None,
     request=None,
     response=Status,
+    doc="Exchange status: Ok or Maintenance.",
 )
 PING: Endpoint[str] = Endpoint(
     name="system.ping",
@@ -21,6 +22,7 @@ PING: Endpoint[str] = Endpoint(
     request=None,
     response=str,
     kind="text",
+    doc="Answers the text pong.",
 )
 TIME: Endpoint[str] = Endpoint(
     name="system.time",
@@ -30,6 +32,7 @@ TIME: Endpoint[str] = Endpoint(
     request=None,
     response=str,
     kind="text",
+    doc="Server time in milliseconds, as text.",
 )
 WALLETS: Endpoint[list[Wallet]] = Endpoint(
     name="system.wallets",
@@ -38,4 +41,5 @@ WALLETS: Endpoint[list[Wallet]] = Endpoint(
     instruction=None,
     request=None,
     response=list[Wallet],
+    doc="The exchange's deposit wallets.",
 )

@@ -1,9 +1,12 @@
-"""Response models of the System group (status, wallets)."""
+"""Response models of the System group: exchange status and the exchange's deposit wallets.
+
+``/ping`` and ``/time`` answer plain text and need no model.
+"""
 
 from __future__ import annotations
 
 from ._base import BpxModel, OpenEnum
-from .enums import SystemStatus
+from .enums import Blockchain, SystemStatus
 
 __all__ = ["Status", "Wallet"]
 
@@ -18,5 +21,5 @@ class Status(BpxModel):
 class Wallet(BpxModel):
     """An exchange deposit wallet: blockchain and address."""
 
-    blockchain: str
-    address: str
+    blockchain: OpenEnum[Blockchain] | None = None
+    address: str | None = None

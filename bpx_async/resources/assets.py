@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import builtins
+
+from ..endpoints import assets as ep
+from ..models.assets import CollateralSummary, MarketAsset
 from ._base import Resource
 
 __all__ = ["Assets"]
@@ -11,3 +15,17 @@ class Assets(Resource):
     """Assets and collateral parameters (public)."""
 
     __slots__ = ()
+
+    # ``builtins.list`` below: inside this class ``list`` names the method.
+    async def list(self, *, country: str | None = None) -> builtins.list[MarketAsset]:
+        """Every asset with its token on each blockchain; ``country`` (ISO 3166-1 alpha-2, e.g.
+        ``"FR"``) keeps only what is available there. ``GET /api/v1/assets``.
+        """
+        return await self._client.request(ep.LIST, {"country": country})
+
+    async def collateral(self) -> builtins.list[CollateralSummary]:
+        """Collateral parameters (IMF, MMF and haircut functions) of every asset.
+
+        ``GET /api/v1/collateral``.
+        """
+        return await self._client.request(ep.COLLATERAL)

@@ -1,10 +1,28 @@
-"""Markets, tickers, order books, candles, mark prices, funding rates (public)."""
+"""Markets, tickers, order books, candles, mark prices, funding rates, prediction events,
+securities and their sessions (public).
+"""
 
 from __future__ import annotations
 
+import builtins
+from collections.abc import Sequence
+from datetime import datetime
+
 from ..endpoints import markets as ep
-from ..models.enums import DepthLimit, TickerInterval
-from ..models.markets import Depth, Ticker
+from ..models.enums import DepthLimit, KlineInterval, KlinePriceType, MarketType, TickerInterval
+from ..models.markets import (
+    Depth,
+    FundingIntervalRate,
+    Kline,
+    Market,
+    MarketSession,
+    MarkPrice,
+    OpenInterest,
+    PredictionEvent,
+    PredictionTag,
+    Security,
+    Ticker,
+)
 from ._base import Resource
 
 __all__ = ["Markets"]
@@ -14,6 +32,21 @@ class Markets(Resource):
     """Markets, tickers, order books, candles, mark prices, funding rates (public)."""
 
     __slots__ = ()
+
+    # ``builtins.list`` below: inside this class ``list`` names the method.
+    async def list(
+        self,
+        *,
+        market_type: MarketType | str | Sequence[MarketType | str] | None = None,
+    ) -> builtins.list[Market]:
+        """Markets of one or several types; SPOT and PERP only when ``market_type`` is omitted
+        (ask for ``IPERP``/``DATED``/``PREDICTION``/``RFQ`` explicitly). ``GET /api/v1/markets``.
+        """
+        return await self._client.request(ep.LIST, {"market_type": market_type})
+
+    async def get(self, symbol: str) -> Market:
+        """One market and its trading rules (``filters``). ``GET /api/v1/market``."""
+        return await self._client.request(ep.GET, {"symbol": symbol})
 
     async def ticker(
         self, symbol: str, *, interval: TickerInterval | str | None = None
@@ -25,15 +58,114 @@ class Markets(Resource):
         """
         return await self._client.request(ep.TICKER, {"symbol": symbol, "interval": interval})
 
-    async def tickers(self, *, interval: TickerInterval | str | None = None) -> list[Ticker]:
+    async def tickers(
+        self, *, interval: TickerInterval | str | None = None
+    ) -> builtins.list[Ticker]:
         """Statistics of every market. ``GET /api/v1/tickers``."""
         return await self._client.request(ep.TICKERS, {"interval": interval})
 
     async def depth(self, symbol: str, *, limit: DepthLimit | int | str | None = None) -> Depth:
-        """Order-book snapshot with up to ``limit`` levels a side (5, 10, 20, 50, 100, 500 or 1000).
+        """Order-book snapshot with up to ``limit`` levels a side (5, 10, 20, 50, 100, 500 or 1000;
+        the exchange's default is 1000). ``GET /api/v1/depth``.
+        """
+        return await self._client.request(ep.DEPTH, {"symbol": symbol, "limit": limit})
 
-        ``GET /api/v1/depth``.
+    async def klines(
+        self,
+        symbol: str,
+        interval: KlineInterval | str,
+        start_time: int | datetime,
+        *,
+        end_time: int | datetime | None = None,
+        price_type: KlinePriceType | str | None = None,
+    ) -> builtins.list[Kline]:
+        """Candles of ``symbol`` from ``start_time`` to ``end_time`` (default: now).
+
+        Times are unix **seconds** (not milliseconds) or timezone-aware datetimes, which are
+        converted to seconds; naive datetimes are refused. ``price_type`` is Last (default),
+        Index or Mark. Counts against the 30/min historical-data budget. ``GET /api/v1/klines``.
         """
         return await self._client.request(
-            ep.DEPTH, {"symbol": symbol, "limit": None if limit is None else str(limit)}
+            ep.KLINES,
+            {
+                "symbol": symbol,
+                "interval": interval,
+                "start_time": start_time,
+                "end_time": end_time,
+                "price_type": price_type,
+            },
         )
+
+    async def mark_prices(
+        self, *, symbol: str | None = None, market_type: MarketType | str | None = None
+    ) -> builtins.list[MarkPrice]:
+        """Mark prices, plus index price and funding for perpetuals (the default market type).
+
+        ``GET /api/v1/markPrices``.
+        """
+        return await self._client.request(
+            ep.MARK_PRICES, {"symbol": symbol, "market_type": market_type}
+        )
+
+    async def open_interest(self, *, symbol: str | None = None) -> builtins.list[OpenInterest]:
+        """Open interest of one futures market, or of all when ``symbol`` is omitted.
+
+        ``GET /api/v1/openInterest``.
+        """
+        return await self._client.request(ep.OPEN_INTEREST, {"symbol": symbol})
+
+    async def funding_rates(
+        self, symbol: str, *, limit: int | None = None, offset: int | None = None
+    ) -> builtins.list[FundingIntervalRate]:
+        """Funding-rate history of a perpetual market (``limit`` 1..10000, default 100).
+
+        ``GET /api/v1/fundingRates``.
+        """
+        return await self._client.request(
+            ep.FUNDING_RATES, {"symbol": symbol, "limit": limit, "offset": offset}
+        )
+
+    async def prediction_events(
+        self,
+        *,
+        symbol: str | None = None,
+        tag_slug: str | None = None,
+        event_slug: str | None = None,
+        series_slug: str | None = None,
+        resolved: bool | None = None,
+        limit: int | None = None,
+        offset: int | None = None,
+    ) -> builtins.list[PredictionEvent]:
+        """Prediction events and their markets, filtered by market, tag, event or series slug
+        and resolution state (``limit`` 1..1000). ``GET /api/v1/prediction``.
+        """
+        return await self._client.request(
+            ep.PREDICTION_EVENTS,
+            {
+                "symbol": symbol,
+                "tag_slug": tag_slug,
+                "event_slug": event_slug,
+                "series_slug": series_slug,
+                "resolved": resolved,
+                "limit": limit,
+                "offset": offset,
+            },
+        )
+
+    async def prediction_tags(self) -> builtins.list[PredictionTag]:
+        """Every tag used to group prediction events. ``GET /api/v1/prediction/tags``."""
+        return await self._client.request(ep.PREDICTION_TAGS)
+
+    async def securities(self) -> builtins.list[Security]:
+        """Tradable securities (tokenized equities) with per-session quantity rules.
+
+        ``GET /api/v1/securities``.
+        """
+        return await self._client.request(ep.SECURITIES)
+
+    async def sessions(self) -> builtins.list[MarketSession]:
+        """Market sessions: opening hours (local to their timezone) and weekdays.
+
+        ``GET /api/v1/market-sessions``.
+        """
+        return await self._client.request(ep.SESSIONS)

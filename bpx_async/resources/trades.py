@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ..endpoints import trades as ep
+from ..models.trades import Trade
 from ._base import Resource
 
 __all__ = ["Trades"]
@@ -11,3 +13,21 @@ class Trades(Resource):
     """Recent and historical public trades."""
 
     __slots__ = ()
+
+    async def recent(self, symbol: str, *, limit: int | None = None) -> list[Trade]:
+        """The latest public trades of ``symbol`` (``limit`` 1..1000, default 100).
+
+        ``GET /api/v1/trades``.
+        """
+        return await self._client.request(ep.RECENT, {"symbol": symbol, "limit": limit})
+
+    async def history(
+        self, symbol: str, *, limit: int | None = None, offset: int | None = None
+    ) -> list[Trade]:
+        """Older public trades of ``symbol``, paged with ``limit`` (1..1000) and
+        ``offset``. Counts against the 30/min historical-data budget.
+        ``GET /api/v1/trades/history``.
+        """
+        return await self._client.request(
+            ep.HISTORY, {"symbol": symbol, "limit": limit, "offset": offset}
+        )
