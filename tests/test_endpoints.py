@@ -13,7 +13,7 @@ from bpx_async import AsyncClient
 from bpx_async.endpoints import BY_ROUTE, ENDPOINTS
 
 SPEC = Path(__file__).resolve().parents[2] / "shared" / "backpack-api" / "openapi.yaml"
-_INSTRUCTION = re.compile(r"\*\*Instruction:\*\*\s*`([A-Za-z]+)`")
+_INSTRUCTION = re.compile(r"\*\*(?:Batch commands )?[Ii]nstruction:\*\*\s*`([A-Za-z]+)`")
 
 
 def _spec_operations() -> dict[tuple[str, str], str | None]:

@@ -1,13 +1,220 @@
-"""Placing, querying and cancelling orders, single and batch."""
+"""Placing, querying and cancelling orders, single and batch.
+
+Nothing here rounds a price or quantity: what the caller passes is what is sent (round
+explicitly with :mod:`bpx_async.rounding`). Order placement is never retried.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ..endpoints import orders as ep
+from ..errors import BpxError, ResponseValidationError
+from ..models._base import DecimalInput
+from ..models.enums import (
+    CancelOrderType,
+    MarketType,
+    OrderType,
+    SelfTradePrevention,
+    Side,
+    SlippageToleranceType,
+    TimeInForce,
+    TriggerBy,
+)
+from ..models.orders import BatchOrderResult, OrderExecuteRequest, PlacedOrder
 from ._base import Resource
 
-__all__ = ["Orders"]
+__all__ = ["MAX_BATCH_SIZE", "BatchError", "Orders"]
+
+#: Most orders sent in one ``POST /api/v1/orders``. The exchange documents no limit; 20 is what
+#: ccxt declares for Backpack, so longer lists are split into requests of at most this many.
+MAX_BATCH_SIZE = 20
+
+
+class BatchError(BpxError):
+    """A batch sent as several requests failed part-way; what was already answered is kept.
+
+    ``results`` holds the answers received before the failure, in input order (each with its
+    ``index``). The orders at ``failed_indices`` were in the request that raised ``cause``: after
+    a timeout or a dropped connection the exchange may still have placed them, so check with
+    ``orders.open()`` before resending. The orders at ``unsent_indices`` were never sent.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        results: list[BatchOrderResult],
+        failed_indices: range,
+        unsent_indices: range,
+        cause: BpxError,
+    ) -> None:
+        super().__init__(message)
+        self.results = results
+        self.failed_indices = failed_indices
+        self.unsent_indices = unsent_indices
+        self.cause = cause
 
 
 class Orders(Resource):
     """Placing, querying and cancelling orders, single and batch."""
 
     __slots__ = ()
+
+    async def execute(
+        self,
+        symbol: str,
+        side: Side | str,
+        order_type: OrderType | str,
+        *,
+        quantity: DecimalInput | None = None,
+        quote_quantity: DecimalInput | None = None,
+        price: DecimalInput | None = None,
+        time_in_force: TimeInForce | str | None = None,
+        post_only: bool | None = None,
+        reduce_only: bool | None = None,
+        client_id: int | None = None,
+        self_trade_prevention: SelfTradePrevention | str | None = None,
+        trigger_price: DecimalInput | None = None,
+        trigger_quantity: DecimalInput | None = None,
+        trigger_by: TriggerBy | str | None = None,
+        stop_loss_trigger_price: DecimalInput | None = None,
+        stop_loss_limit_price: DecimalInput | None = None,
+        stop_loss_trigger_by: TriggerBy | str | None = None,
+        take_profit_trigger_price: DecimalInput | None = None,
+        take_profit_limit_price: DecimalInput | None = None,
+        take_profit_trigger_by: TriggerBy | str | None = None,
+        auto_lend: bool | None = None,
+        auto_lend_redeem: bool | None = None,
+        auto_borrow: bool | None = None,
+        auto_borrow_repay: bool | None = None,
+        broker_id: int | None = None,
+        slippage_tolerance: DecimalInput | None = None,
+        slippage_tolerance_type: SlippageToleranceType | str | None = None,
+    ) -> PlacedOrder:
+        """Place one order and return it as the exchange accepted it. ``POST /api/v1/order``.
+
+        The rules of :class:`~bpx_async.models.orders.OrderExecuteRequest` are checked first;
+        ``trigger_quantity`` may be a percentage such as ``"50%"``.
+        """
+        return await self._client.request(
+            ep.EXECUTE,
+            {
+                "symbol": symbol,
+                "side": side,
+                "order_type": order_type,
+                "quantity": quantity,
+                "quote_quantity": quote_quantity,
+                "price": price,
+                "time_in_force": time_in_force,
+                "post_only": post_only,
+                "reduce_only": reduce_only,
+                "client_id": client_id,
+                "self_trade_prevention": self_trade_prevention,
+                "trigger_price": trigger_price,
+                "trigger_quantity": trigger_quantity,
+                "trigger_by": trigger_by,
+                "stop_loss_trigger_price": stop_loss_trigger_price,
+                "stop_loss_limit_price": stop_loss_limit_price,
+                "stop_loss_trigger_by": stop_loss_trigger_by,
+                "take_profit_trigger_price": take_profit_trigger_price,
+                "take_profit_limit_price": take_profit_limit_price,
+                "take_profit_trigger_by": take_profit_trigger_by,
+                "auto_lend": auto_lend,
+                "auto_lend_redeem": auto_lend_redeem,
+                "auto_borrow": auto_borrow,
+                "auto_borrow_repay": auto_borrow_repay,
+                "broker_id": broker_id,
+                "slippage_tolerance": slippage_tolerance,
+                "slippage_tolerance_type": slippage_tolerance_type,
+            },
+        )
+
+    async def execute_request(self, order: OrderExecuteRequest | Mapping[str, Any]) -> PlacedOrder:
+        """Place one order given as a prebuilt request model or mapping. ``POST /api/v1/order``."""
+        return await self._client.request(ep.EXECUTE, order)
+
+    async def execute_batch(
+        self, orders: Sequence[OrderExecuteRequest | Mapping[str, Any]]
+    ) -> list[BatchOrderResult]:
+        """Place several orders; one result per order, in input order. ``POST /api/v1/orders``.
+
+        Every order is validated before any is sent. A failed order does not fail the call: its
+        result has ``ok`` False with the exchange's ``code`` and ``message``. Lists longer than
+        :data:`MAX_BATCH_SIZE` go out as consecutive requests; if one of them fails after an
+        earlier one was answered, :class:`BatchError` carries the answers received so far; if
+        the first request fails, its own error is raised and no later order was sent.
+        """
+        batch = list(orders)
+        self._client.prepare(ep.EXECUTE_BATCH, batch)  # raises before any request is sent
+        results: list[BatchOrderResult] = []
+        for start in range(0, len(batch), MAX_BATCH_SIZE):
+            chunk = batch[start : start + MAX_BATCH_SIZE]
+            try:
+                answered = await self._client.request(ep.EXECUTE_BATCH, chunk)
+                if len(answered) != len(chunk):
+                    # Results are matched to orders by position; a short answer cannot be.
+                    raise ResponseValidationError(
+                        f"{ep.EXECUTE_BATCH.name}: {len(answered)} results for {len(chunk)} orders",
+                        body=b"",
+                        method=ep.EXECUTE_BATCH.method,
+                        path=ep.EXECUTE_BATCH.path,
+                    )
+            except BpxError as exc:
+                if not results:
+                    raise
+                end = start + len(chunk)
+                raise BatchError(
+                    f"{ep.EXECUTE_BATCH.name}: orders {start}..{end - 1} failed after "
+                    f"{len(results)} were answered: {exc}",
+                    results=results,
+                    failed_indices=range(start, end),
+                    unsent_indices=range(end, len(batch)),
+                    cause=exc,
+                ) from exc
+            results.extend(r.model_copy(update={"index": start + r.index}) for r in answered)
+        return results
+
+    async def get(
+        self, symbol: str, *, order_id: str | None = None, client_id: int | None = None
+    ) -> PlacedOrder:
+        """One open order by ``order_id`` or ``client_id`` (exactly one). ``GET /api/v1/order``.
+
+        Only orders still on the book are found; others answer 404 (:class:`NotFoundError`).
+        """
+        return await self._client.request(
+            ep.QUERY, {"symbol": symbol, "order_id": order_id, "client_id": client_id}
+        )
+
+    async def cancel(
+        self, symbol: str, *, order_id: str | None = None, client_id: int | None = None
+    ) -> PlacedOrder | None:
+        """Cancel one order by ``order_id`` or ``client_id`` (exactly one).
+
+        Returns the cancelled order, or None when the exchange answers 202 (accepted, not yet
+        done). ``DELETE /api/v1/order``.
+        """
+        return await self._client.request(
+            ep.CANCEL, {"symbol": symbol, "order_id": order_id, "client_id": client_id}
+        )
+
+    async def open(
+        self, symbol: str | None = None, *, market_type: MarketType | str | None = None
+    ) -> list[PlacedOrder]:
+        """Every open order, optionally of one market or market type. ``GET /api/v1/orders``."""
+        return await self._client.request(
+            ep.OPEN_ORDERS, {"symbol": symbol, "market_type": market_type}
+        )
+
+    async def cancel_all(
+        self, symbol: str, *, order_type: CancelOrderType | str | None = None
+    ) -> list[PlacedOrder] | None:
+        """Cancel every open order of ``symbol`` (optionally only resting limit or conditional
+        orders). ``DELETE /api/v1/orders``.
+
+        Returns the cancelled orders, or None when the exchange answers 202 (not yet done).
+        """
+        return await self._client.request(
+            ep.CANCEL_ALL, {"symbol": symbol, "order_type": order_type}
+        )
