@@ -1,7 +1,14 @@
-"""Open futures positions."""
+"""Open futures positions of the account (signed). Closed positions are in
+``client.history``.
+"""
 
 from __future__ import annotations
 
+import builtins
+
+from ..endpoints import positions as ep
+from ..models.enums import MarketType
+from ..models.positions import FuturePosition
 from ._base import Resource
 
 __all__ = ["Positions"]
@@ -11,3 +18,14 @@ class Positions(Resource):
     """Open futures positions."""
 
     __slots__ = ()
+
+    async def list(
+        self, symbol: str | None = None, market_type: MarketType | str | None = None
+    ) -> builtins.list[FuturePosition]:
+        """The account's open futures positions, optionally for one market or market type.
+
+        The spec documents HTTP 404 "Position not found" (raised as
+        :class:`~bpx_async.errors.NotFoundError`), e.g. when ``symbol`` has no open position.
+        ``GET /api/v1/position``.
+        """
+        return await self._client.request(ep.LIST, {"symbol": symbol, "market_type": market_type})
