@@ -30,6 +30,7 @@ from .errors import (
     ServiceUnavailableError,
     TransportError,
 )
+from .resources.orders import MAX_BATCH_SIZE, BatchError
 from .signing import Signer
 
 __all__ = [
@@ -37,10 +38,12 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "DEFAULT_WS_URL",
     "ENDPOINTS",
+    "MAX_BATCH_SIZE",
     "APIError",
     "AsyncClient",
     "AuthenticationError",
     "BadRequestError",
+    "BatchError",
     "BpxError",
     "ClientClosedError",
     "ConflictError",
