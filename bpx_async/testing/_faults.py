@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 
 __all__ = ["FaultKind", "FaultRule", "Faults", "fault_middleware"]
 
@@ -160,7 +161,7 @@ def _retry_after_text(seconds: float) -> str:
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-def fault_middleware(faults: Faults) -> Callable[[web.Request, Handler], Awaitable[Any]]:
+def fault_middleware(faults: Faults) -> Middleware:
     """An aiohttp middleware applying ``faults`` before the request reaches any handler."""
 
     @web.middleware

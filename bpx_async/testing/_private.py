@@ -1,0 +1,440 @@
+"""Signed (private) REST endpoints of the fake exchange, served through the matching engine.
+
+Every operation of the instruction map is routed here and authenticated first; the ones the
+fake does not model then answer 404 ``RESOURCE_NOT_FOUND`` (REFERENCE 2.10, 3).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from aiohttp import web
+
+from ._auth import INSTRUCTIONS, SESSION_ONLY, AuthError, Verifier, body_pairs, query_pairs
+from ._engine import EngineError, MatchingEngine, OrderRequest
+from ._http import (
+    ParamError,
+    dec,
+    error_response,
+    json_response,
+    page,
+    param_choice,
+    param_int,
+    param_str,
+    parse_naive_datetime_ms,
+    text_error,
+)
+from ._public import MARKET_TYPES, collateral_weight, price_of
+
+__all__ = ["PrivateApi"]
+
+_BATCH_PATH = ("POST", "/api/v1/orders")
+_BPS = Decimal(10_000)
+_CENT = Decimal("0.0001")
+_SORT_DIRECTIONS = ("Asc", "Desc")
+_FILL_TYPES = (
+    "User",
+    "BookLiquidation",
+    "Adl",
+    "Backstop",
+    "Liquidation",
+    "AllLiquidation",
+    "CollateralConversion",
+    "CollateralConversionAndSpotLiquidation",
+)
+# Payload type names, for the wording of the exchange's plain-text parse errors.
+_PAYLOAD_NAMES = {
+    ("POST", "/api/v1/order"): "OrderExecutePayload",
+    ("POST", "/api/v1/orders"): "Vec<OrderExecutePayload>",
+    ("DELETE", "/api/v1/order"): "OrderCancelPayload",
+    ("DELETE", "/api/v1/orders"): "OrderCancelAllPayload",
+    ("PATCH", "/api/v1/account"): "UpdateAccountSettingsRequest",
+}
+
+Body = Any  # parsed JSON: None (no body), a dict, or a list for the batch endpoint
+PrivateHandler = Callable[[web.Request, str, Body], Awaitable[web.StreamResponse]]
+
+
+class _BodyError(Exception):
+    """A request body the exchange's parser would refuse (answered as plain text)."""
+
+
+@dataclass
+class _Settings:
+    auto_borrow_settlements: bool = True
+    auto_lend: bool = False
+    auto_repay_borrows: bool = True
+    leverage_limit: Decimal = Decimal(10)
+
+
+def _require(body: dict[str, Any], key: str, payload: str) -> Any:
+    value = body.get(key)
+    if value is None:
+        raise _BodyError(
+            f"Bad Request parse request payload error: missing field `{key}` "
+            f'(occurred while parsing "{payload}")'
+        )
+    return value
+
+
+def _order_selector(order_id: Any, client_id: Any) -> tuple[str | None, int | None]:
+    """(orderId, clientId) as the engine wants them; ids may arrive as numbers or text."""
+    if isinstance(order_id, bool) or not isinstance(order_id, (str, int, type(None))):
+        raise ParamError("orderId", "expected a string")
+    if client_id is not None:
+        try:
+            client_id = int(client_id)
+        except (TypeError, ValueError):
+            raise ParamError("clientId", "expected an unsigned 32-bit integer") from None
+    return (None if order_id is None else str(order_id)), client_id
+
+
+class PrivateApi:
+    """Handlers for the signed endpoints, each called with the authenticated account."""
+
+    def __init__(self, engine: MatchingEngine, verifier: Verifier) -> None:
+        self.engine = engine
+        self.verifier = verifier
+        self._settings: dict[str, _Settings] = {}
+        self._served: dict[tuple[str, str], PrivateHandler] = {
+            ("GET", "/api/v1/account"): self.account,
+            ("PATCH", "/api/v1/account"): self.update_account,
+            ("GET", "/api/v1/capital"): self.capital,
+            ("GET", "/api/v1/capital/collateral"): self.collateral,
+            ("POST", "/api/v1/order"): self.execute,
+            ("POST", "/api/v1/orders"): self.execute_batch,
+            ("GET", "/api/v1/order"): self.order,
+            ("DELETE", "/api/v1/order"): self.cancel,
+            ("GET", "/api/v1/orders"): self.orders,
+            ("DELETE", "/api/v1/orders"): self.cancel_all,
+            ("GET", "/wapi/v1/history/fills"): self.fill_history,
+            ("GET", "/wapi/v1/history/orders"): self.order_history,
+            ("GET", "/api/v1/position"): self.positions,
+        }
+
+    def routes(self) -> list[web.RouteDef]:
+        routes = [
+            web.route(method, path, self._signed(method, path, instruction))
+            for (method, path), instruction in INSTRUCTIONS.items()
+        ]
+        routes += [web.route(method, path, self._session_only) for method, path in SESSION_ONLY]
+        return routes
+
+    # -- authentication ----------------------------------------------------------------------
+
+    def _signed(
+        self, method: str, path: str, instruction: str
+    ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+        handler = self._served.get((method, path), self._not_served)
+        payload = _PAYLOAD_NAMES.get((method, path), "Payload")
+        batch = (method, path) == _BATCH_PATH
+
+        async def authenticate_then_serve(request: web.Request) -> web.StreamResponse:
+            try:
+                body = await self._read_body(request, payload, batch=batch)
+            except _BodyError as exc:
+                return text_error(str(exc))
+            query = query_pairs(request.query.items())
+            if isinstance(body, list):
+                groups = [query + body_pairs(item) for item in body]
+            else:
+                groups = [query + (body_pairs(body) if body else [])]
+            try:
+                account = self.verifier.authenticate(request.headers, instruction, groups)
+            except AuthError as exc:
+                return error_response(exc.status, exc.code, exc.message)
+            return await handler(request, account, body)
+
+        return authenticate_then_serve
+
+    @staticmethod
+    async def _read_body(request: web.Request, payload: str, *, batch: bool) -> Body:
+        raw = await request.read()
+        if not raw.strip():
+            if batch:
+                raise _BodyError("Bad Request parse request payload error: expected a JSON array")
+            return None
+        try:
+            # Decimal keeps a JSON number's text exactly as sent, for the signing string.
+            body = json.loads(raw, parse_float=Decimal)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise _BodyError(
+                f"Bad Request parse request payload error: {exc} "
+                f'(occurred while parsing "{payload}")'
+            ) from None
+        if batch:
+            if not isinstance(body, list) or not all(isinstance(item, dict) for item in body):
+                raise _BodyError(
+                    "Bad Request parse request payload error: expected an array of objects "
+                    f'(occurred while parsing "{payload}")'
+                )
+            if not body:
+                raise _BodyError("Bad Request parse request payload error: empty batch")
+            return body
+        if not isinstance(body, dict):
+            raise _BodyError(
+                "Bad Request parse request payload error: expected a JSON object "
+                f'(occurred while parsing "{payload}")'
+            )
+        return body
+
+    async def _not_served(self, request: web.Request, account: str, body: Body) -> web.Response:
+        return error_response(
+            404, "RESOURCE_NOT_FOUND", f"{request.method} {request.path} is not served by the fake"
+        )
+
+    @staticmethod
+    async def _session_only(request: web.Request) -> web.StreamResponse:
+        return error_response(401, "UNAUTHORIZED", "Unauthorized")
+
+    # -- account -----------------------------------------------------------------------------
+
+    def _settings_of(self, account: str) -> _Settings:
+        return self._settings.setdefault(account, _Settings())
+
+    async def account(self, request: web.Request, account: str, body: Body) -> web.Response:
+        settings = self._settings_of(account)
+        maker = dec((self.engine.maker_fee * _BPS).normalize())
+        taker = dec((self.engine.taker_fee * _BPS).normalize())
+        return json_response(
+            {
+                "autoBorrowSettlements": settings.auto_borrow_settlements,
+                "autoLend": settings.auto_lend,
+                "autoRealizePnl": True,
+                "autoRepayBorrows": settings.auto_repay_borrows,
+                "borrowLimit": "0",
+                "futuresMakerFee": maker,
+                "futuresTakerFee": taker,
+                "leverageLimit": dec(settings.leverage_limit),
+                "limitOrders": len(self.engine.open_orders(account)),
+                "liquidating": False,
+                "positionLimit": "1000000",
+                "spotMakerFee": maker,
+                "spotTakerFee": taker,
+                "triggerOrders": 0,
+            }
+        )
+
+    async def update_account(
+        self, request: web.Request, account: str, body: Body
+    ) -> web.StreamResponse:
+        settings = self._settings_of(account)
+        fields = body or {}
+        for key, attribute in (
+            ("autoBorrowSettlements", "auto_borrow_settlements"),
+            ("autoLend", "auto_lend"),
+            ("autoRepayBorrows", "auto_repay_borrows"),
+        ):
+            value = fields.get(key)
+            if value is not None:
+                if not isinstance(value, bool):
+                    return text_error(f"failed to parse parameter `{key}`: expected a boolean")
+                setattr(settings, attribute, value)
+        leverage = fields.get("leverageLimit")
+        if leverage is not None:
+            try:
+                settings.leverage_limit = Decimal(str(leverage))
+            except ArithmeticError:
+                return text_error("failed to parse parameter `leverageLimit`: expected a decimal")
+        return web.Response(status=200)
+
+    async def capital(self, request: web.Request, account: str, body: Body) -> web.Response:
+        return json_response(
+            {
+                asset: {key: dec(value) for key, value in amounts.items()}
+                for asset, amounts in self.engine.balances(account).items()
+            }
+        )
+
+    async def collateral(self, request: web.Request, account: str, body: Body) -> web.Response:
+        rows = []
+        assets_value = net_available = net_locked = Decimal(0)
+        for asset, amounts in self.engine.balances(account).items():
+            total = amounts["available"] + amounts["locked"] + amounts["staked"]
+            mark = price_of(self.engine, asset)
+            weight = collateral_weight(asset)
+            notional = (total * mark).quantize(_CENT)
+            assets_value += notional
+            net_available += amounts["available"] * mark * weight
+            net_locked += amounts["locked"] * mark * weight
+            rows.append(
+                {
+                    "symbol": asset,
+                    "assetMarkPrice": dec(mark),
+                    "totalQuantity": dec(total),
+                    "balanceNotional": dec(notional),
+                    "collateralWeight": dec(weight),
+                    "collateralValue": dec((notional * weight).quantize(_CENT)),
+                    "openOrderQuantity": dec(amounts["locked"]),
+                    "lendQuantity": "0",
+                    "availableQuantity": dec(amounts["available"]),
+                }
+            )
+        # A spot-only account: no borrows, no futures exposure, so no margin fraction.
+        return json_response(
+            {
+                "assetsValue": dec(assets_value),
+                "borrowLiability": "0",
+                "collateral": rows,
+                "imf": "0",
+                "unsettledEquity": "0",
+                "liabilitiesValue": "0",
+                "marginFraction": None,
+                "mmf": "0",
+                "netEquity": dec(assets_value),
+                "netEquityAvailable": dec(net_available.quantize(_CENT)),
+                "netEquityLocked": dec(net_locked.quantize(_CENT)),
+                "netExposureFutures": "0",
+                "pnlUnrealized": "0",
+            }
+        )
+
+    # -- orders ------------------------------------------------------------------------------
+
+    async def execute(self, request: web.Request, account: str, body: Body) -> web.Response:
+        try:
+            order = self.engine.execute(account, OrderRequest.from_wire(body or {}))
+        except EngineError as exc:
+            return error_response(exc.status, exc.code, exc.message)
+        return json_response(order)
+
+    async def execute_batch(self, request: web.Request, account: str, body: Body) -> web.Response:
+        results: list[dict[str, Any]] = []
+        for item in body:
+            try:
+                order = self.engine.execute(account, OrderRequest.from_wire(item))
+            except EngineError as exc:
+                results.append({"operation": "Err", **exc.to_wire()})
+            else:
+                results.append({"operation": "Ok", **order})
+        return json_response(results)
+
+    async def order(self, request: web.Request, account: str, body: Body) -> web.Response:
+        query = request.query
+        symbol = param_str(query, "symbol", required=True) or ""
+        order_id, client_id = _order_selector(query.get("orderId"), query.get("clientId"))
+        try:
+            found = self.engine.get_open_order(
+                account, symbol, order_id=order_id, client_id=client_id
+            )
+        except EngineError as exc:
+            return error_response(exc.status, exc.code, exc.message)
+        return json_response(found)
+
+    async def cancel(self, request: web.Request, account: str, body: Body) -> web.Response:
+        fields = body or {}
+        try:
+            symbol = _require(fields, "symbol", "OrderCancelPayload")
+        except _BodyError as exc:
+            return text_error(str(exc))
+        order_id, client_id = _order_selector(fields.get("orderId"), fields.get("clientId"))
+        try:
+            cancelled = self.engine.cancel(
+                account, str(symbol), order_id=order_id, client_id=client_id
+            )
+        except EngineError as exc:
+            return error_response(exc.status, exc.code, exc.message)
+        return json_response(cancelled)
+
+    async def orders(self, request: web.Request, account: str, body: Body) -> web.Response:
+        symbol = param_str(request.query, "symbol")
+        market_type = param_choice(request.query, "marketType", MARKET_TYPES)
+        try:
+            found = self.engine.open_orders(account, symbol)
+        except EngineError as exc:
+            return error_response(exc.status, exc.code, exc.message)
+        if market_type is not None:
+            found = [o for o in found if self._market_type(o["symbol"]) == market_type]
+        return json_response(found)
+
+    async def cancel_all(self, request: web.Request, account: str, body: Body) -> web.Response:
+        fields = body or {}
+        try:
+            symbol = _require(fields, "symbol", "OrderCancelAllPayload")
+        except _BodyError as exc:
+            return text_error(str(exc))
+        order_type = fields.get("orderType")
+        if order_type not in (None, "RestingLimitOrder", "ConditionalOrder"):
+            return text_error(
+                "Bad Request parse request payload error: failed to parse "
+                '"CancelOrderTypeEnum": Expect a valid enumeration value.'
+            )
+        try:
+            if order_type == "ConditionalOrder":
+                # The fake has no trigger orders; still check the market exists.
+                self.engine.open_orders(account, str(symbol))
+                return json_response([])
+            return json_response(self.engine.cancel_all(account, str(symbol)))
+        except EngineError as exc:
+            return error_response(exc.status, exc.code, exc.message)
+
+    async def positions(self, request: web.Request, account: str, body: Body) -> web.Response:
+        param_choice(request.query, "marketType", MARKET_TYPES)
+        return json_response([])
+
+    # -- history -----------------------------------------------------------------------------
+
+    def _market_type(self, symbol: str) -> str | None:
+        spec = self.engine.markets.get(symbol)
+        return None if spec is None else spec.market_type
+
+    def _history_page(
+        self, request: web.Request, rows: list[dict[str, Any]]
+    ) -> web.Response:
+        query = request.query
+        market_types = query.getall("marketType", [])
+        for market_type in market_types:
+            if market_type not in MARKET_TYPES:
+                raise ParamError("marketType", "Expect a valid enumeration value.")
+        if market_types:
+            rows = [row for row in rows if self._market_type(row["symbol"]) in market_types]
+        limit = param_int(query, "limit", default=100, minimum=1, maximum=1000) or 100
+        offset = param_int(query, "offset", default=0) or 0
+        if param_choice(query, "sortDirection", _SORT_DIRECTIONS, default="Desc") == "Asc":
+            rows = rows[::-1]  # the engine lists newest first
+        chunk, headers = page(rows, limit=limit, offset=offset)
+        return json_response(chunk, headers=headers)
+
+    async def fill_history(self, request: web.Request, account: str, body: Body) -> web.Response:
+        query = request.query
+        symbol = param_str(query, "symbol")
+        order_id = param_str(query, "orderId")
+        since = param_int(query, "from", minimum=0)
+        until = param_int(query, "to", minimum=0)
+        fill_type = param_choice(query, "fillType", _FILL_TYPES)
+        param_str(query, "strategyId")
+        rows = self.engine.fills(account) if symbol is None else self._fills(account, symbol)
+        if order_id is not None:
+            rows = [row for row in rows if row["orderId"] == order_id]
+        if since is not None:
+            rows = [row for row in rows if parse_naive_datetime_ms(row["timestamp"]) >= since]
+        if until is not None:
+            rows = [row for row in rows if parse_naive_datetime_ms(row["timestamp"]) <= until]
+        if fill_type not in (None, "User"):
+            rows = []  # every fill of the fake comes from a user order
+        return self._history_page(request, rows)
+
+    def _fills(self, account: str, symbol: str) -> list[dict[str, Any]]:
+        # History filters match nothing (rather than fail) for a symbol that is not listed.
+        return self.engine.fills(account, symbol) if symbol in self.engine.markets else []
+
+    async def order_history(
+        self, request: web.Request, account: str, body: Body
+    ) -> web.Response:
+        query = request.query
+        symbol = param_str(query, "symbol")
+        order_id = param_str(query, "orderId")
+        param_str(query, "strategyId")
+        if symbol is None:
+            rows = self.engine.order_history(account)
+        elif symbol in self.engine.markets:
+            rows = self.engine.order_history(account, symbol)
+        else:
+            rows = []
+        if order_id is not None:
+            rows = [row for row in rows if row["id"] == order_id]
+        return self._history_page(request, rows)
