@@ -8,7 +8,7 @@ before anything is signed or sent).
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Annotated, Any, TypeVar, Union
@@ -23,10 +23,14 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
+from .enums import MarketType
+
 __all__ = [
     "BpxModel",
     "DecimalInput",
     "DecimalStr",
+    "EpochMillis",
+    "MarketTypes",
     "NullableList",
     "OpenEnum",
     "PercentOrDecimalStr",
@@ -153,3 +157,40 @@ PercentOrDecimalStr = Annotated[str, BeforeValidator(_percent_or_decimal)]
 Uint16 = Annotated[int, Strict(), Field(ge=0, le=2**16 - 1)]
 Uint32 = Annotated[int, Strict(), Field(ge=0, le=2**32 - 1)]
 Uint64 = Annotated[int, Strict(), Field(ge=0, le=2**64 - 1)]
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def _epoch_millis(value: Any) -> Any:
+    if isinstance(value, datetime):
+        if value.utcoffset() is None:
+            # A naive datetime could be local time or UTC; guessing would shift the window.
+            raise ValueError(
+                "naive datetime: pass a timezone-aware datetime or milliseconds since the epoch"
+            )
+        return (value - _EPOCH) // timedelta(milliseconds=1)
+    return value
+
+
+#: A point in time sent as milliseconds since the epoch (``from``/``to`` filters): an ``int`` of
+#: ms, or a timezone-aware ``datetime`` (converted exactly, sub-millisecond part dropped).
+EpochMillis = Annotated[int, BeforeValidator(_epoch_millis), Strict(), Field(ge=0, le=2**63 - 1)]
+
+
+def _one_or_many(value: Any) -> Any:
+    # A single enum member or string is a one-element filter.
+    return [value] if isinstance(value, (str, Enum)) else value
+
+
+def _sorted_unique(values: list[Any]) -> list[Any]:
+    return sorted(set(values), key=lambda member: member.value)
+
+
+#: A ``marketType`` filter, sent as repeated query keys. The values go out sorted and without
+#: duplicates, so the signed string does not depend on how the server orders repeated keys.
+MarketTypes = Annotated[
+    list[MarketType],
+    BeforeValidator(_one_or_many),
+    Field(min_length=1),
+    AfterValidator(_sorted_unique),
+]

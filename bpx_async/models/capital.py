@@ -4,14 +4,15 @@ and the withdrawal-delay setting.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from decimal import Decimal
-from typing import Annotated, Any, Union
+from typing import Annotated, Union
 
-from pydantic import BeforeValidator, Field, Strict, StrictBool, model_validator
+from pydantic import Field, Strict, StrictBool, model_validator
 
 from ._base import (
     BpxModel,
+    EpochMillis,
     NullableList,
     OpenEnum,
     PositiveDecimalStr,
@@ -44,19 +45,6 @@ _INT32_MAX = 2**31 - 1
 _INT64_MAX = 2**63 - 1
 
 
-def _epoch_millis(value: Any) -> Any:
-    if isinstance(value, datetime):
-        if value.utcoffset() is None:
-            # A naive datetime could be local time or UTC; guessing would shift the window.
-            raise ValueError(
-                "naive datetime: pass a timezone-aware datetime or milliseconds since the epoch"
-            )
-        return (value - _EPOCH) // timedelta(milliseconds=1)
-    return value
-
-
-#: A ``from``/``to`` filter: milliseconds since the epoch, or an aware datetime converted to them.
-_EpochMillis = Annotated[int, BeforeValidator(_epoch_millis), Strict(), Field(ge=0, le=_INT64_MAX)]
 _Int32Id = Annotated[int, Strict(), Field(ge=0, le=_INT32_MAX)]
 #: Known chains become :class:`Blockchain`; any other non-blank name is sent as given because the
 #: exchange adds chains faster than SDK releases.
@@ -131,8 +119,8 @@ class DepositAddress(BpxModel):
 
 
 class _TimeRange(RequestModel):
-    from_: _EpochMillis | None = Field(default=None, alias="from")
-    to: _EpochMillis | None = Field(default=None, alias="to")
+    from_: EpochMillis | None = Field(default=None, alias="from")
+    to: EpochMillis | None = Field(default=None, alias="to")
     limit: int | None = Field(default=None, ge=1, le=1000, strict=True)
     offset: int | None = Field(default=None, ge=0, strict=True)
 

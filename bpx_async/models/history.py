@@ -6,13 +6,11 @@ timestamps (REFERENCE 8.3), returned here as aware ``datetime`` objects.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Any
 
 from pydantic import (
-    AfterValidator,
     BeforeValidator,
     Field,
     PlainSerializer,
@@ -20,7 +18,16 @@ from pydantic import (
     model_validator,
 )
 
-from ._base import BpxModel, OpenEnum, RequestModel, Uint16, Uint64, UtcDateTime
+from ._base import (
+    BpxModel,
+    EpochMillis,
+    MarketTypes,
+    OpenEnum,
+    RequestModel,
+    Uint16,
+    Uint64,
+    UtcDateTime,
+)
 from .enums import (
     BorrowLendEventType,
     BorrowLendPositionState,
@@ -28,7 +35,6 @@ from .enums import (
     BorrowLendSource,
     FillType,
     InterestPaymentSource,
-    MarketType,
     OrderExpiryReason,
     OrderStatus,
     OrderType,
@@ -58,14 +64,12 @@ __all__ = [
     "BorrowLendSources",
     "DustConversion",
     "DustHistoryRequest",
-    "EpochMillis",
     "FillHistoryRequest",
     "FundingHistoryRequest",
     "FundingPayment",
     "HistoryPageRequest",
     "InterestHistoryRequest",
     "InterestPayment",
-    "MarketTypes",
     "Order",
     "OrderFill",
     "OrderHistoryRequest",
@@ -86,41 +90,6 @@ __all__ = [
 ]
 
 # --- request-side types --------------------------------------------------------------------
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-
-
-def _to_epoch_ms(value: Any) -> Any:
-    if isinstance(value, datetime):
-        if value.utcoffset() is None:
-            raise ValueError("datetime must be timezone-aware; a naive one has no fixed instant")
-        return (value - _EPOCH) // timedelta(milliseconds=1)
-    return value
-
-
-#: A point in time sent as milliseconds since the epoch: an ``int`` of ms, or an aware
-#: ``datetime`` (converted exactly, sub-millisecond part dropped).
-EpochMillis = Annotated[int, BeforeValidator(_to_epoch_ms), Strict(), Field(ge=0, le=2**63 - 1)]
-
-
-def _as_list(value: Any) -> Any:
-    # A single enum member or string is a one-element filter.
-    return [value] if isinstance(value, str) else value
-
-
-def _sorted_unique(values: list[MarketType]) -> list[MarketType]:
-    return sorted(set(values), key=lambda member: member.value)
-
-
-#: A ``marketType`` filter, sent as repeated query keys. The values go out sorted and without
-#: duplicates so that the signed string does not depend on how the server orders repeated keys.
-MarketTypes = Annotated[
-    list[MarketType],
-    BeforeValidator(_as_list),
-    Field(min_length=1),
-    AfterValidator(_sorted_unique),
-]
-
 
 def _split_sources(value: Any) -> Any:
     if isinstance(value, Enum):

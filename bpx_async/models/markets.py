@@ -5,15 +5,13 @@ tokenized securities and their trading sessions.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime, time, timedelta, timezone
 from decimal import Decimal
-from enum import Enum
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, Strict, model_validator
 
-from ._base import BpxModel, NullableList, OpenEnum, RequestModel, UtcDateTime
+from ._base import BpxModel, MarketTypes, NullableList, OpenEnum, RequestModel, UtcDateTime
 from .enums import (
     DepthLimit,
     KlineInterval,
@@ -98,14 +96,6 @@ def _depth_limit_text(value: Any) -> Any:
     return value
 
 
-def _one_or_many(value: Any) -> Any:
-    if isinstance(value, (str, Enum)):
-        return [value]
-    if isinstance(value, Sequence):
-        return list(value)
-    return value
-
-
 _Limit1000 = Annotated[int, Strict(), Field(ge=1, le=1000)]
 _Offset = Annotated[int, Strict(), Field(ge=0)]
 
@@ -133,7 +123,7 @@ class DepthRequest(RequestModel):
 class MarketsRequest(RequestModel):
     """Query of ``GET /api/v1/markets``: ``marketType`` is a repeated key (one or several types)."""
 
-    market_type: Annotated[list[MarketType] | None, BeforeValidator(_one_or_many)] = None
+    market_type: MarketTypes | None = None
 
 
 class MarketRequest(RequestModel):
