@@ -37,7 +37,6 @@ from .enums import (
     InterestPaymentSource,
     OrderExpiryReason,
     OrderStatus,
-    OrderType,
     PaymentType,
     PositionState,
     RfqExecutionMode,
@@ -53,8 +52,8 @@ from .enums import (
     StrategyType,
     SystemOrderType,
     TimeInForce,
-    TriggerBy,
 )
+from .orders import OrderFields
 
 __all__ = [
     "BorrowLendHistoryRequest",
@@ -286,40 +285,13 @@ class OrderFill(BpxModel):
     timestamp: UtcDateTime | None = None
 
 
-class Order(BpxModel):
+class Order(OrderFields):
     """An order as kept in order history (``GET /wapi/v1/history/orders``): any final or open
     state, market or limit (``order_type``), with the zone-less ``created_at`` as UTC."""
 
-    id: str
-    symbol: str
-    order_type: OpenEnum[OrderType] | None = None
-    side: OpenEnum[Side] | None = None
-    status: OpenEnum[OrderStatus] | None = None
     created_at: UtcDateTime | None = None
-    client_id: int | None = None
-    price: Decimal | None = None
-    quantity: Decimal | None = None
-    quote_quantity: Decimal | None = None
-    executed_quantity: Decimal | None = None
-    executed_quote_quantity: Decimal | None = None
     expiry_reason: OpenEnum[OrderExpiryReason] | None = None
-    post_only: bool | None = None
-    self_trade_prevention: OpenEnum[SelfTradePrevention] | None = None
-    time_in_force: OpenEnum[TimeInForce] | None = None
-    trigger_by: OpenEnum[TriggerBy] | None = None
-    trigger_price: Decimal | None = None
-    #: A quantity, or a percentage of the position such as ``"50%"``.
-    trigger_quantity: str | None = None
-    stop_loss_trigger_price: Decimal | None = None
-    stop_loss_limit_price: Decimal | None = None
-    stop_loss_trigger_by: OpenEnum[TriggerBy] | None = None
-    take_profit_trigger_price: Decimal | None = None
-    take_profit_limit_price: Decimal | None = None
-    take_profit_trigger_by: OpenEnum[TriggerBy] | None = None
     system_order_type: OpenEnum[SystemOrderType] | None = None
-    strategy_id: str | None = None
-    slippage_tolerance: Decimal | None = None
-    slippage_tolerance_type: OpenEnum[SlippageToleranceType] | None = None
 
 
 class FundingPayment(BpxModel):

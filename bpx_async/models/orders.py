@@ -40,8 +40,10 @@ __all__ = [
     "OrderCancelAllRequest",
     "OrderCancelRequest",
     "OrderExecuteRequest",
+    "OrderFields",
     "OrderQueryRequest",
     "PlacedOrder",
+    "TriggerQuantity",
 ]
 
 
@@ -159,16 +161,11 @@ class OrderCancelAllRequest(RequestModel):
 
 
 #: An amount (read as Decimal) or a percentage of the position such as ``"50%"`` (kept as str).
-_TriggerQuantity = Annotated[Union[Decimal, str], Field(union_mode="left_to_right")]
+TriggerQuantity = Annotated[Union[Decimal, str], Field(union_mode="left_to_right")]
 
 
-class PlacedOrder(BpxModel):
-    """An order as the order endpoints return it: Limit or Market, in any state.
-
-    The spec's ``OrderType`` union of ``LimitOrder`` and ``MarketOrder``, read as one model so an
-    order type the SDK does not know yet still parses (``order_type`` then stays a str). Not the
-    order-history row (:class:`bpx_async.models.history.Order`), whose ``created_at`` is a date.
-    """
+class OrderFields(BpxModel):
+    """The fields every order representation shares (open orders and order history)."""
 
     id: str
     symbol: str
@@ -176,7 +173,6 @@ class PlacedOrder(BpxModel):
     side: OpenEnum[Side] | None = None
     status: OpenEnum[OrderStatus] | None = None
     client_id: int | None = None
-    created_at: int | None = Field(default=None, description="milliseconds since the epoch")
     price: Decimal | None = None
     quantity: Decimal | None = None
     quote_quantity: Decimal | None = None
@@ -185,21 +181,32 @@ class PlacedOrder(BpxModel):
     time_in_force: OpenEnum[TimeInForce] | None = None
     self_trade_prevention: OpenEnum[SelfTradePrevention] | None = None
     post_only: bool | None = None
-    reduce_only: bool | None = None
     trigger_price: Decimal | None = None
-    trigger_quantity: _TriggerQuantity | None = None
+    trigger_quantity: TriggerQuantity | None = None
     trigger_by: OpenEnum[TriggerBy] | None = None
-    triggered_at: int | None = Field(default=None, description="milliseconds since the epoch")
     stop_loss_trigger_price: Decimal | None = None
     stop_loss_limit_price: Decimal | None = None
     stop_loss_trigger_by: OpenEnum[TriggerBy] | None = None
     take_profit_trigger_price: Decimal | None = None
     take_profit_limit_price: Decimal | None = None
     take_profit_trigger_by: OpenEnum[TriggerBy] | None = None
-    related_order_id: str | None = None
     strategy_id: str | None = None
     slippage_tolerance: Decimal | None = None
     slippage_tolerance_type: OpenEnum[SlippageToleranceType] | None = None
+
+
+class PlacedOrder(OrderFields):
+    """An order as the order endpoints return it: Limit or Market, in any state.
+
+    The spec's ``OrderType`` union of ``LimitOrder`` and ``MarketOrder``, read as one model so an
+    order type the SDK does not know yet still parses (``order_type`` then stays a str). Not the
+    order-history row (:class:`bpx_async.models.history.Order`), whose ``created_at`` is a date.
+    """
+
+    created_at: int | None = Field(default=None, description="milliseconds since the epoch")
+    reduce_only: bool | None = None
+    triggered_at: int | None = Field(default=None, description="milliseconds since the epoch")
+    related_order_id: str | None = None
 
 
 class BatchOrderResult(BpxModel):
