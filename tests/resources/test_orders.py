@@ -14,7 +14,6 @@ from typing import Any
 
 import aiohttp
 import pytest
-from aioresponses import CallbackResult
 from conftest import BASE, SECRET, assert_signed, only_request, sent_requests
 
 from bpx_async import (
@@ -565,6 +564,8 @@ def _numbered_order(client_id: int) -> dict[str, Any]:
 
 def _answer_each_order(rejected_client_ids: set[int]) -> Any:
     """A mock batch endpoint answering one result per order, echoing its clientId as the id."""
+    # Imported here: the module must import without aioresponses (CI's newest-aiohttp stage).
+    from aioresponses import CallbackResult
 
     def answer(url: Any, **kwargs: Any) -> CallbackResult:
         results: list[dict[str, Any]] = []
