@@ -54,9 +54,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="ASSET=QTY",
         help="demo account balance (repeatable; default: a spread of assets)",
     )
-    parser.add_argument(
-        "--no-liquidity", action="store_true", help="start with empty order books"
-    )
+    parser.add_argument("--no-liquidity", action="store_true", help="start with empty order books")
     return parser
 
 

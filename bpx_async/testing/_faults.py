@@ -7,6 +7,7 @@ Faults act before authentication, like a load balancer or rate limiter in front 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import fnmatch
 import json
 from collections.abc import Awaitable, Callable, Mapping
@@ -69,6 +70,7 @@ class Faults:
 
     def __init__(self) -> None:
         self._rules: list[FaultRule] = []
+        self._stopping = asyncio.Event()
 
     def add(
         self,
@@ -127,6 +129,19 @@ class Faults:
         """The rules that can still fire."""
         return tuple(rule for rule in self._rules if rule.remaining != 0)
 
+    def abort_delays(self) -> None:
+        """End every pending ``delay`` by dropping its connection (the server is stopping)."""
+        self._stopping.set()
+
+    def reset_abort(self) -> None:
+        self._stopping.clear()
+
+    async def hold(self, seconds: float) -> bool:
+        """Wait out a delay; False if the server started stopping meanwhile."""
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), seconds)
+        return not self._stopping.is_set()
+
     def take(self, method: str, path: str) -> FaultRule | None:
         """The first rule matching this request, with one use consumed."""
         for rule in self._rules:
@@ -169,10 +184,9 @@ def fault_middleware(faults: Faults) -> Middleware:
         rule = faults.take(request.method, request.path)
         if rule is None:
             return await handler(request)
-        if rule.kind == "delay":
-            await asyncio.sleep(rule.seconds)
+        if rule.kind == "delay" and await faults.hold(rule.seconds):
             return await handler(request)
-        if rule.kind == "drop":
+        if rule.kind in ("drop", "delay"):
             if request.transport is not None:
                 request.transport.close()
             # aiohttp notices the closed transport and sends nothing.

@@ -23,7 +23,6 @@ __all__ = [
     "json_response",
     "naive_datetime",
     "page",
-    "param_bool",
     "param_choice",
     "param_int",
     "param_str",
@@ -97,15 +96,6 @@ def param_int(
     return value
 
 
-def param_bool(query: MultiMapping[str], name: str) -> bool | None:
-    text = query.get(name)
-    if text is None:
-        return None
-    if text not in ("true", "false"):
-        raise ParamError(name, f'Type "Boolean" cannot parse {text!r}')
-    return text == "true"
-
-
 def param_choice(
     query: MultiMapping[str], name: str, choices: Collection[str], *, default: str | None = None
 ) -> str | None:
@@ -135,9 +125,7 @@ def parse_naive_datetime_ms(text: str) -> int:
     return int(moment.timestamp() * 1000)
 
 
-def page(
-    rows: Sequence[T], *, limit: int, offset: int
-) -> tuple[list[T], dict[str, str]]:
+def page(rows: Sequence[T], *, limit: int, offset: int) -> tuple[list[T], dict[str, str]]:
     """One page of ``rows`` and the pagination headers of REFERENCE 6.4."""
     total = len(rows)
     headers = {

@@ -382,9 +382,7 @@ class PrivateApi:
         spec = self.engine.markets.get(symbol)
         return None if spec is None else spec.market_type
 
-    def _history_page(
-        self, request: web.Request, rows: list[dict[str, Any]]
-    ) -> web.Response:
+    def _history_page(self, request: web.Request, rows: list[dict[str, Any]]) -> web.Response:
         query = request.query
         market_types = query.getall("marketType", [])
         for market_type in market_types:
@@ -422,9 +420,7 @@ class PrivateApi:
         # History filters match nothing (rather than fail) for a symbol that is not listed.
         return self.engine.fills(account, symbol) if symbol in self.engine.markets else []
 
-    async def order_history(
-        self, request: web.Request, account: str, body: Body
-    ) -> web.Response:
+    async def order_history(self, request: web.Request, account: str, body: Body) -> web.Response:
         query = request.query
         symbol = param_str(query, "symbol")
         order_id = param_str(query, "orderId")

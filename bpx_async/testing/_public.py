@@ -77,7 +77,8 @@ def _unit(symbol: str, salt: str = "") -> float:
 
 
 def _quantize(value: Decimal, step: Decimal) -> Decimal:
-    return (value / step).to_integral_value(rounding=ROUND_DOWN) * step
+    # The final quantize keeps the step's scale (58.50, not 58.5).
+    return ((value / step).to_integral_value(rounding=ROUND_DOWN) * step).quantize(step)
 
 
 def price_of(engine: MatchingEngine, asset: str) -> Decimal:
@@ -558,4 +559,3 @@ class PublicApi:
                 }
             )
         return json_response(rows)
-

@@ -205,6 +205,7 @@ class FakeExchange:
         except BaseException:
             await runner.cleanup()
             raise
+        self.faults.reset_abort()
         self._runner = runner
         self._bound_port = runner.addresses[0][1]
         self._unsubscribe = self.engine.subscribe(self._hub.publish)
@@ -217,6 +218,7 @@ class FakeExchange:
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
+        self.faults.abort_delays()
         await self._hub.close_all()
         await runner.cleanup()
 

@@ -25,8 +25,24 @@ INVALID_STREAM = 4006
 
 _DEPTH_SPEEDS = ("", "200ms.", "600ms.", "1000ms.")
 _KLINE_INTERVALS = frozenset(
-    {"1s", "1m", "3m", "5m", "15m", "30m", "1h", "2h", "4h", "6h", "8h", "12h", "1d", "3d",
-     "1w", "1month"}
+    {
+        "1s",
+        "1m",
+        "3m",
+        "5m",
+        "15m",
+        "30m",
+        "1h",
+        "2h",
+        "4h",
+        "6h",
+        "8h",
+        "12h",
+        "1d",
+        "3d",
+        "1w",
+        "1month",
+    }
 )
 #: Valid public streams the fake accepts but never feeds.
 _SILENT_PREFIXES = ("markPrice.", "ticker.", "openInterest.")

@@ -1,0 +1,308 @@
+"""FakeExchange WebSocket: public streams fed by the engine, signed private order updates."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from decimal import Decimal
+from typing import Any
+
+import aiohttp
+import pytest
+
+from bpx_async.signing import Signer
+from bpx_async.testing import FakeExchange
+
+# Safety net so a broken server fails the test instead of hanging it; never asserted on.
+RECEIVE_TIMEOUT = 5.0
+
+
+@pytest.fixture
+async def fx() -> AsyncIterator[FakeExchange]:
+    async with FakeExchange() as exchange:
+        yield exchange
+
+
+@pytest.fixture
+async def http(fx: FakeExchange) -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession(fx.base_url) as session:
+        yield session
+
+
+async def receive(ws: aiohttp.ClientWebSocketResponse) -> dict[str, Any]:
+    frame: dict[str, Any] = await ws.receive_json(timeout=RECEIVE_TIMEOUT)
+    return frame
+
+
+async def subscribe(
+    ws: aiohttp.ClientWebSocketResponse, streams: list[str], signature: list[str] | None = None
+) -> None:
+    """Subscribe, then wait until the server has certainly processed it.
+
+    Subscriptions are not acknowledged, so a deliberately invalid stream is sent after them:
+    its error frame proves the earlier message was handled.
+    """
+    message: dict[str, Any] = {"method": "SUBSCRIBE", "params": streams}
+    if signature is not None:
+        message["signature"] = signature
+    await ws.send_json(message)
+    await ws.send_json({"method": "SUBSCRIBE", "params": ["barrier.NOT_A_STREAM"]})
+    while True:
+        frame = await receive(ws)
+        if frame.get("error", {}).get("code") == 4006:
+            return
+
+
+async def place(
+    http: aiohttp.ClientSession, fx: FakeExchange, signer: Signer, order: dict[str, Any]
+) -> dict[str, Any]:
+    headers = signer.sign("orderExecute", order, timestamp=fx.now_ms(), window=5000)
+    async with http.post("/api/v1/order", json=order, headers=headers) as response:
+        assert response.status == 200, await response.text()
+        placed: dict[str, Any] = await response.json()
+        return placed
+
+
+def account(fx: FakeExchange) -> Signer:
+    _, secret = fx.add_account({"USDC": "100000", "SOL": "1000"})
+    return Signer.from_secret(secret)
+
+
+async def test_depth_stream_delivers_contiguous_updates_that_continue_the_rest_snapshot(
+    fx: FakeExchange, http: aiohttp.ClientSession
+) -> None:
+    trader = account(fx)
+    async with http.ws_connect(fx.ws_url) as ws:
+        await subscribe(ws, ["depth.SOL_USDC"])
+        async with http.get("/api/v1/depth", params={"symbol": "SOL_USDC"}) as response:
+            snapshot = await response.json()
+        book = {
+            side: {Decimal(p): Decimal(q) for p, q in snapshot[side]} for side in ("asks", "bids")
+        }
+        orders = [
+            {
+                "symbol": "SOL_USDC",
+                "side": "Bid",
+                "orderType": "Limit",
+                "price": "145.00",
+                "quantity": "2.00",
+            },
+            {
+                "symbol": "SOL_USDC",
+                "side": "Ask",
+                "orderType": "Limit",
+                "price": "155.00",
+                "quantity": "3.00",
+            },
+            {"symbol": "SOL_USDC", "side": "Bid", "orderType": "Market", "quantity": "7.00"},
+        ]
+        for order in orders:
+            await place(http, fx, trader, order)
+        last_id = int(snapshot["lastUpdateId"])
+        final = fx.engine.depth("SOL_USDC")
+        while last_id < int(final["lastUpdateId"]):
+            frame = await receive(ws)
+            assert frame["stream"] == "depth.SOL_USDC"
+            data = frame["data"]
+            assert data["e"] == "depth"
+            assert data["U"] == last_id + 1
+            assert data["u"] >= data["U"]
+            last_id = data["u"]
+            for side, key in (("asks", "a"), ("bids", "b")):
+                for price, quantity in data[key]:
+                    if Decimal(quantity) == 0:
+                        book[side].pop(Decimal(price), None)
+                    else:
+                        book[side][Decimal(price)] = Decimal(quantity)
+    expected = {side: {Decimal(p): Decimal(q) for p, q in final[side]} for side in ("asks", "bids")}
+    assert book == expected
+
+
+async def test_trade_and_book_ticker_streams_report_a_taker_fill(
+    fx: FakeExchange, http: aiohttp.ClientSession
+) -> None:
+    trader = account(fx)
+    async with http.ws_connect(fx.ws_url) as ws:
+        await subscribe(ws, ["trade.SOL_USDC", "bookTicker.SOL_USDC"])
+        order = {"symbol": "SOL_USDC", "side": "Ask", "orderType": "Market", "quantity": "1.00"}
+        placed = await place(http, fx, trader, order)
+        frames: dict[str, dict[str, Any]] = {}
+        while len(frames) < 2:
+            frame = await receive(ws)
+            frames[frame["stream"]] = frame["data"]
+    trade = frames["trade.SOL_USDC"]
+    assert (trade["e"], trade["a"], trade["q"]) == ("trade", placed["id"], "1.00")
+    best_bid, _ = fx.engine.best_bid_ask("SOL_USDC")
+    assert best_bid is not None
+    assert Decimal(frames["bookTicker.SOL_USDC"]["b"]) == best_bid[0]
+
+
+async def test_signed_order_update_subscription_receives_only_its_own_account(
+    fx: FakeExchange, http: aiohttp.ClientSession
+) -> None:
+    mine, other = account(fx), account(fx)
+    order = {
+        "symbol": "SOL_USDC",
+        "side": "Bid",
+        "orderType": "Limit",
+        "price": "140.00",
+        "quantity": "1.00",
+        "clientId": 99,
+    }
+    async with http.ws_connect(fx.ws_url) as ws:
+        signature = mine.ws_signature(timestamp=fx.now_ms(), window=5000)
+        await subscribe(ws, ["account.orderUpdate"], signature)
+        await place(http, fx, other, order)
+        placed = await place(http, fx, mine, order)
+        frame = await receive(ws)
+    assert frame["stream"] == "account.orderUpdate"
+    assert frame["data"]["e"] == "orderAccepted"
+    assert (frame["data"]["i"], frame["data"]["c"]) == (placed["id"], 99)
+
+
+async def test_symbol_scoped_order_updates_skip_other_markets(
+    fx: FakeExchange, http: aiohttp.ClientSession
+) -> None:
+    trader = account(fx)
+    async with http.ws_connect(fx.ws_url) as ws:
+        signature = trader.ws_signature(timestamp=fx.now_ms(), window=5000)
+        await subscribe(ws, ["account.orderUpdate.SOL_USDC"], signature)
+        await place(
+            http,
+            fx,
+            trader,
+            {
+                "symbol": "SOL_USDC",
+                "side": "Ask",
+                "orderType": "Limit",
+                "price": "160.00",
+                "quantity": "1.00",
+            },
+        )
+        await place(
+            http,
+            fx,
+            trader,
+            {
+                "symbol": "BTC_USDC",
+                "side": "Bid",
+                "orderType": "Limit",
+                "price": "1000.0",
+                "quantity": "0.01000",
+            },
+        )
+        await place(
+            http,
+            fx,
+            trader,
+            {
+                "symbol": "SOL_USDC",
+                "side": "Ask",
+                "orderType": "Limit",
+                "price": "161.00",
+                "quantity": "1.00",
+            },
+        )
+        symbols = [(await receive(ws))["data"]["s"] for _ in range(2)]
+    assert symbols == ["SOL_USDC", "SOL_USDC"]
+
+
+async def test_private_subscription_with_a_bad_signature_gets_an_error_and_no_updates(
+    fx: FakeExchange, http: aiohttp.ClientSession
+) -> None:
+    trader = account(fx)
+    timestamp = fx.now_ms()
+    forged = [
+        trader.api_key,
+        account(fx).ws_signature(timestamp=timestamp, window=5000)[1],
+        str(timestamp),
+        "5000",
+    ]
+    async with http.ws_connect(fx.ws_url) as ws:
+        await ws.send_json(
+            {"method": "SUBSCRIBE", "params": ["account.orderUpdate"], "signature": forged}
+        )
+        error = await receive(ws)
+        assert error["id"] is None
+        assert error["error"]["message"] == "Invalid signature"
+        await place(
+            http,
+            fx,
+            trader,
+            {
+                "symbol": "SOL_USDC",
+                "side": "Bid",
+                "orderType": "Limit",
+                "price": "140.00",
+                "quantity": "1.00",
+            },
+        )
+        # Only the barrier's error may follow: no order update leaked through.
+        await ws.send_json({"method": "SUBSCRIBE", "params": ["nope"]})
+        assert (await receive(ws))["error"]["code"] == 4006
+
+
+async def test_private_subscription_without_signature_is_refused(
+    fx: FakeExchange, http: aiohttp.ClientSession
+) -> None:
+    async with http.ws_connect(fx.ws_url) as ws:
+        await ws.send_json({"method": "SUBSCRIBE", "params": ["account.orderUpdate"]})
+        error = await receive(ws)
+    assert error["id"] is None
+    assert "signature" in error["error"]["message"]
+
+
+async def test_invalid_stream_gets_the_backpack_error_frame(
+    fx: FakeExchange, http: aiohttp.ClientSession
+) -> None:
+    async with http.ws_connect(fx.ws_url) as ws:
+        await ws.send_json({"method": "SUBSCRIBE", "params": ["depth.NOT_LISTED"]})
+        frame = await receive(ws)
+    assert frame == {"id": None, "error": {"code": 4006, "message": "Invalid stream"}}
+
+
+async def test_unsubscribe_stops_a_stream(fx: FakeExchange, http: aiohttp.ClientSession) -> None:
+    trader = account(fx)
+    async with http.ws_connect(fx.ws_url) as ws:
+        await subscribe(ws, ["trade.SOL_USDC", "trade.BTC_USDC"])
+        await ws.send_json({"method": "UNSUBSCRIBE", "params": ["trade.SOL_USDC"]})
+        await subscribe(ws, [])
+        await place(
+            http,
+            fx,
+            trader,
+            {"symbol": "SOL_USDC", "side": "Ask", "orderType": "Market", "quantity": "1.00"},
+        )
+        await place(
+            http,
+            fx,
+            trader,
+            {"symbol": "BTC_USDC", "side": "Bid", "orderType": "Market", "quantity": "0.00100"},
+        )
+        frame = await receive(ws)
+    assert frame["stream"] == "trade.BTC_USDC"
+
+
+async def test_stop_closes_open_websockets(http: aiohttp.ClientSession) -> None:
+    exchange = FakeExchange(seed_liquidity=False)
+    await exchange.start()
+    try:
+        ws = await http.ws_connect(exchange.ws_url)
+        await subscribe(ws, ["depth.SOL_USDC"])
+        assert exchange.websocket_count == 1
+    finally:
+        await exchange.stop()
+    message = await ws.receive(timeout=RECEIVE_TIMEOUT)
+    assert message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
+    await ws.close()
+    assert ws.closed
+
+
+async def test_disconnect_websockets_sends_the_requested_close_code(
+    fx: FakeExchange, http: aiohttp.ClientSession
+) -> None:
+    async with http.ws_connect(fx.ws_url) as ws:
+        await subscribe(ws, [])
+        assert await fx.disconnect_websockets(code=1012) == 1
+        message = await ws.receive(timeout=RECEIVE_TIMEOUT)
+        assert message.type == aiohttp.WSMsgType.CLOSE
+        assert message.data == 1012
