@@ -279,7 +279,7 @@ _FILL_COLUMNS = (
     Column.attr("trade id", "trade_id"),
 )
 
-_BALANCE_COLUMNS = (
+BALANCE_COLUMNS = (
     Column("asset", lambda row: row[0]),
     Column("available", lambda row: row[1].available),
     Column("locked", lambda row: row[1].locked),
@@ -387,7 +387,7 @@ async def _balances(args: argparse.Namespace) -> Output:
     async with _client(args, signed=True) as client:
         balances = await client.capital.balances()
     rows = sorted(balances.items())
-    return Output(balances, _table_or_note(_BALANCE_COLUMNS, rows, "no balances"))
+    return Output(balances, _table_or_note(BALANCE_COLUMNS, rows, "no balances"))
 
 
 async def _open_orders(args: argparse.Namespace) -> Output:

@@ -19,7 +19,7 @@ from typing import Any, TextIO, TypeVar
 
 import aiohttp
 
-from .cli import Column, render_table
+from .cli import BALANCE_COLUMNS, Column, render_table
 from .client import DEFAULT_BASE_URL, AsyncClient
 from .errors import BpxError
 from .models.capital import Balance
@@ -467,12 +467,8 @@ async def _fake_demo(
         ]
         print("\nlatest fills\n" + render_table(columns, fills), file=out)
     if balances:
-        columns = [
-            Column("asset", lambda row: row[0]),
-            Column("available", lambda row: row[1].available),
-            Column("locked", lambda row: row[1].locked),
-        ]
-        print("\nbalances\n" + render_table(columns, sorted(balances.items())), file=out)
+        table = render_table(BALANCE_COLUMNS, sorted(balances.items()))
+        print("\nbalances\n" + table, file=out)
     print(file=out)
     return report
 
