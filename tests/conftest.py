@@ -18,6 +18,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from bpx_async import AsyncClient
+from bpx_async.testing import FakeExchange
 
 SECRET = "TDSkv44jf/iD/QCKkyCdixO+p1sfLXxk+PZH7mW/ams="
 API_KEY = "5+yQgwU0ZdJ/9s+GXfuPFfo7yQQpl9CgvQedJXne30o="
@@ -39,6 +40,13 @@ def mock_api() -> Iterator[Any]:
 
     with aioresponses() as mock:
         yield mock
+
+
+@pytest.fixture
+async def fx() -> AsyncIterator[FakeExchange]:
+    """A FakeExchange on 127.0.0.1 with seeded books, stopped after the test."""
+    async with FakeExchange() as exchange:
+        yield exchange
 
 
 @pytest.fixture

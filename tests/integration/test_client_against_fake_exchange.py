@@ -28,12 +28,6 @@ from bpx_async.testing import FakeExchange
 
 
 @pytest.fixture
-async def fx() -> AsyncIterator[FakeExchange]:
-    async with FakeExchange() as exchange:
-        yield exchange
-
-
-@pytest.fixture
 async def trader(fx: FakeExchange) -> AsyncIterator[AsyncClient]:
     _, secret = fx.add_account({"USDC": "100000", "SOL": "500"})
     async with AsyncClient(api_secret=secret, base_url=fx.base_url) as client:

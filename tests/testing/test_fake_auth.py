@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import aiohttp
@@ -18,18 +18,6 @@ VECTOR_SECRET = "TDSkv44jf/iD/QCKkyCdixO+p1sfLXxk+PZH7mW/ams="
 VECTOR_KEY = "5+yQgwU0ZdJ/9s+GXfuPFfo7yQQpl9CgvQedJXne30o="
 
 Reply = tuple[int, str, str]  # status, content type, body text
-
-
-@pytest.fixture
-async def fx() -> AsyncIterator[FakeExchange]:
-    async with FakeExchange() as exchange:
-        yield exchange
-
-
-@pytest.fixture
-async def http(fx: FakeExchange) -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession(fx.base_url) as session:
-        yield session
 
 
 @pytest.fixture

@@ -21,12 +21,6 @@ async def fx() -> AsyncIterator[FakeExchange]:
         yield exchange
 
 
-@pytest.fixture
-async def http(fx: FakeExchange) -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession(fx.base_url) as session:
-        yield session
-
-
 async def status_of(http: aiohttp.ClientSession, path: str, method: str = "GET") -> int:
     async with http.request(method, path) as response:
         await response.read()

@@ -6,7 +6,7 @@ import asyncio
 import json
 import os
 import sys
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -19,18 +19,6 @@ from bpx_async.signing import Signer
 from bpx_async.testing import FakeExchange
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-async def fx() -> AsyncIterator[FakeExchange]:
-    async with FakeExchange() as exchange:
-        yield exchange
-
-
-@pytest.fixture
-async def http(fx: FakeExchange) -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession(fx.base_url) as session:
-        yield session
 
 
 @pytest.fixture

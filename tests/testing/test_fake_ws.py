@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Any
 
 import aiohttp
-import pytest
 
 from bpx_async.signing import Signer
 from bpx_async.testing import FakeExchange
 
 # Safety net so a broken server fails the test instead of hanging it; never asserted on.
 RECEIVE_TIMEOUT = 5.0
-
-
-@pytest.fixture
-async def fx() -> AsyncIterator[FakeExchange]:
-    async with FakeExchange() as exchange:
-        yield exchange
-
-
-@pytest.fixture
-async def http(fx: FakeExchange) -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession(fx.base_url) as session:
-        yield session
 
 
 async def receive(ws: aiohttp.ClientWebSocketResponse) -> dict[str, Any]:
