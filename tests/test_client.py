@@ -9,8 +9,8 @@ from typing import Any
 
 import aiohttp
 import pytest
-from conftest import API_KEY, BASE, SECRET, assert_signed, only_request, sent_requests
 from pydantic import Field
+from support import API_KEY, BASE, SECRET, assert_signed, only_request, sent_requests
 
 from bpx_async import (
     APIError,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import BASE, assert_signed, only_request
 from pydantic import Field
+from support import BASE, assert_signed, only_request
 
 from bpx_async import AsyncClient
 from bpx_async.endpoints import Endpoint

@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from conftest import BASE, assert_signed, only_request, sent_requests
+from support import BASE, assert_signed, only_request, sent_requests
 
 from bpx_async import AsyncClient
 from bpx_async.endpoints import history as ep

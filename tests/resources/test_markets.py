@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from conftest import BASE, assert_unsigned, only_request, sent_requests
+from support import BASE, assert_unsigned, only_request, sent_requests
 
 from bpx_async import AsyncClient
 from bpx_async.endpoints import Endpoint

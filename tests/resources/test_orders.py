@@ -14,7 +14,7 @@ from typing import Any
 
 import aiohttp
 import pytest
-from conftest import BASE, SECRET, assert_signed, only_request, sent_requests
+from support import BASE, SECRET, assert_signed, only_request, sent_requests
 
 from bpx_async import (
     AsyncClient,

@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from conftest import BASE, assert_signed, sent_requests
+from support import BASE, assert_signed, sent_requests
 
 from bpx_async import AsyncClient
 from bpx_async.errors import RequestValidationError, ServerError

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import BASE, assert_unsigned, only_request
+from support import BASE, assert_unsigned, only_request
 
 from bpx_async import AsyncClient
 from bpx_async.endpoints import Endpoint
