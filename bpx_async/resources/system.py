@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from ..endpoints import system as ep
-from ..errors import ResponseValidationError
 from ..models.system import Status, Wallet
 from ._base import Resource
 
@@ -25,16 +24,13 @@ class System(Resource):
 
     async def time(self) -> int:
         """The server clock in milliseconds since the epoch. ``GET /api/v1/time`` (answers text)."""
-        text: str = await self._client.request(ep.TIME)
-        if not text.isascii() or not text.isdigit():
-            raise ResponseValidationError(
-                f"{ep.TIME.name}: expected milliseconds as digits",
-                body=text.encode(),
-                method=ep.TIME.method,
-                path=ep.TIME.path,
-            )
+        text: str = await self._client.request(ep.TIME, check=_milliseconds)
         return int(text)
 
     async def wallets(self) -> list[Wallet]:
         """The exchange's deposit wallets. ``GET /api/v1/wallets``."""
         return await self._client.request(ep.WALLETS)
+
+
+def _milliseconds(text: str) -> str | None:
+    return None if text.isascii() and text.isdigit() else "expected milliseconds as digits"
