@@ -7,15 +7,29 @@ the answer.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import time
 from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import Any, Literal, ParamSpec, TypeVar, overload
+from urllib.parse import urlsplit
 
 import aiohttp
 
-from ._pipeline import Check, Pipeline, PreparedRequest, RawResponse, Session, capture_raw
+from ._pipeline import (
+    Check,
+    Pipeline,
+    PreparedRequest,
+    RawResponse,
+    RequestHook,
+    RetryPolicy,
+    ServerClock,
+    Session,
+    capture_raw,
+    normalize_timeout,
+)
+from ._ratelimit import RateLimiter
 from ._version import __version__
 from .endpoints._spec import Endpoint
 from .errors import ClientClosedError, CredentialsError
@@ -44,8 +58,9 @@ P = ParamSpec("P")
 DEFAULT_BASE_URL = "https://api.backpack.exchange"
 DEFAULT_WS_URL = "wss://ws.backpack.exchange"
 #: A trading default: a request that has not completed in 10 s is better failed than awaited
-#: (aiohttp's own default is 5 minutes). Override per client, or per call with ``with_options``.
-DEFAULT_TIMEOUT = aiohttp.ClientTimeout(total=10, connect=5, sock_read=10)
+#: (aiohttp's own default is 5 minutes). Waiting for a free connection and connecting are bounded
+#: by ``connect``. Override per client, or per call with ``with_options``.
+DEFAULT_TIMEOUT = aiohttp.ClientTimeout(total=10, connect=5)
 DEFAULT_WINDOW_MS = 5000
 
 _ENV_KEY_NAMES = ("BPX_API_KEY", "PUBLIC_KEY")
@@ -56,12 +71,29 @@ def _system_clock_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
-def _as_timeout(timeout: float | aiohttp.ClientTimeout) -> aiohttp.ClientTimeout:
-    if isinstance(timeout, aiohttp.ClientTimeout):
-        return timeout
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
-        raise ValueError("timeout must be a positive number of seconds or an aiohttp.ClientTimeout")
-    return aiohttp.ClientTimeout(total=float(timeout))
+_as_timeout = normalize_timeout
+
+
+def _check_url(url: str, secure: str, plain: str, what: str) -> str:
+    """``url`` if it uses ``secure`` (https/wss), or ``plain`` towards this machine only."""
+    parts = urlsplit(url)
+    if parts.scheme == secure and parts.hostname:
+        return url
+    if parts.scheme == plain and parts.hostname and _is_loopback(parts.hostname):
+        return url
+    raise ValueError(
+        f"{what} must be a {secure}:// URL (plain {plain}:// only to 127.0.0.1, ::1 or "
+        f"localhost), got {url!r}"
+    )
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _check_window(window: int) -> int:
@@ -82,8 +114,15 @@ class AsyncClient:
 
     ``api_secret`` is the base64 Ed25519 seed; ``api_key`` (the base64 public key) is derived
     from it when omitted and must match it when given. ``window`` is the X-Window in ms (max 60000).
+    ``base_url``/``ws_url`` must be ``https://``/``wss://`` (plain only towards this machine).
     ``timeout`` is seconds or an :class:`aiohttp.ClientTimeout`. A ``session`` passed in is used and
     never closed by the client. ``clock`` returns the current time in ms (for tests).
+
+    Reliability knobs (see the README, "Reliability"): ``max_retries`` / ``retry`` (safe requests
+    only), ``rate_limiter`` (None: the exchange's budgets; ``False``: off; or a shared
+    :class:`RateLimiter`), ``time_sync_interval`` (seconds between clock resyncs, None: only when
+    asked or on expiry), ``auto_client_id`` (give orders a clientId), ``max_response_bytes``,
+    ``max_connections`` (pool size and in-flight bound), ``on_request`` (a per-attempt hook).
     """
 
     def __init__(
@@ -97,15 +136,32 @@ class AsyncClient:
         timeout: float | aiohttp.ClientTimeout = DEFAULT_TIMEOUT,
         session: aiohttp.ClientSession | None = None,
         clock: Callable[[], int] | None = None,
+        max_retries: int | None = None,
+        retry: RetryPolicy | None = None,
+        rate_limiter: RateLimiter | Literal[False] | None = None,
+        time_sync_interval: float | None = None,
+        auto_client_id: bool = True,
+        max_response_bytes: int = 32 * 1024 * 1024,
+        max_connections: int = 100,
+        on_request: RequestHook | None = None,
     ) -> None:
-        self.ws_url = ws_url
+        self.ws_url = _check_url(ws_url, "wss", "ws", "ws_url")
+        retry = retry or RetryPolicy()
+        if max_retries is not None:
+            retry = RetryPolicy(max_retries, retry.initial_delay, retry.max_delay)
         self._pipeline = Pipeline(
-            Session(session, f"bpx_async/{__version__}"),
+            Session(session, f"bpx_async/{__version__}", max_connections),
             self._make_signer(api_key, api_secret),
-            base_url=base_url.rstrip("/"),
+            base_url=_check_url(base_url, "https", "http", "base_url").rstrip("/"),
             window=_check_window(window),
             timeout=_as_timeout(timeout),
             clock=clock or _system_clock_ms,
+            retry=retry,
+            limiter=None if rate_limiter is False else rate_limiter or RateLimiter(),
+            server_clock=ServerClock(time_sync_interval),
+            auto_client_id=auto_client_id,
+            max_response_bytes=max_response_bytes,
+            on_request=on_request,
         )
         self._is_view = False
         self._init_resources()
@@ -171,8 +227,10 @@ class AsyncClient:
         *,
         timeout: float | aiohttp.ClientTimeout | None = None,
         window: int | None = None,
+        max_retries: int | None = None,
     ) -> AsyncClient:
-        """A view of this client with other defaults, sharing its session and keys.
+        """A view of this client with other defaults, sharing its session, keys, rate limiter
+        and clock offset.
 
         ``await client.with_options(timeout=2).orders.execute(...)`` sets a timeout for one call.
         Closing a view only retires the view; the session stays open until the original client
@@ -183,6 +241,11 @@ class AsyncClient:
         view._pipeline = self._pipeline.view(
             timeout=None if timeout is None else _as_timeout(timeout),
             window=None if window is None else _check_window(window),
+            retry=None
+            if max_retries is None
+            else RetryPolicy(
+                max_retries, self._pipeline.retry.initial_delay, self._pipeline.retry.max_delay
+            ),
         )
         view._is_view = True
         view._init_resources()
@@ -202,6 +265,29 @@ class AsyncClient:
     def timeout(self) -> aiohttp.ClientTimeout:
         """The default timeout of a call."""
         return self._pipeline.timeout
+
+    @property
+    def retry(self) -> RetryPolicy:
+        """When and how failed safe requests are repeated."""
+        return self._pipeline.retry
+
+    @property
+    def rate_limiter(self) -> RateLimiter | None:
+        """The request budgets (shared with views), or None when disabled."""
+        return self._pipeline.limiter
+
+    @property
+    def clock_offset_ms(self) -> int:
+        """The exchange's clock minus the local one, as last measured (0 before any sync)."""
+        return self._pipeline.server_clock.offset_ms
+
+    async def sync_time(self, samples: int = 5) -> int:
+        """Measure the exchange's clock offset and apply it to every later signed timestamp.
+
+        Takes the median of ``samples`` ``GET /api/v1/time`` readings, each corrected by half
+        its round trip. Returns the offset in ms (exchange minus local). Views share it.
+        """
+        return await self._pipeline.sync_time(samples)
 
     @property
     def api_key(self) -> str | None:
@@ -261,6 +347,7 @@ class AsyncClient:
         timeout: float | aiohttp.ClientTimeout | None = None,
         raw: Literal[False] = False,
         check: Check | None = None,
+        max_retries: int | None = None,
     ) -> T: ...
 
     @overload
@@ -272,6 +359,7 @@ class AsyncClient:
         timeout: float | aiohttp.ClientTimeout | None = None,
         raw: Literal[True],
         check: Check | None = None,
+        max_retries: int | None = None,
     ) -> RawResponse[T]: ...
 
     async def request(
@@ -282,12 +370,14 @@ class AsyncClient:
         timeout: float | aiohttp.ClientTimeout | None = None,
         raw: bool = False,
         check: Check | None = None,
+        max_retries: int | None = None,
     ) -> T | RawResponse[T]:
         """Run one operation through the pipeline and return its typed result.
 
         With ``raw=True`` the answer comes back as a :class:`RawResponse` (status, headers,
         bytes) whose ``parse()`` validates it only when asked. ``check`` is an extra test of the
         validated result (None = fine, else the complaint raised as ResponseValidationError).
+        ``max_retries`` overrides the client's for this call.
         """
         result: T | RawResponse[T] = await self._pipeline.request(
             endpoint,
@@ -295,6 +385,7 @@ class AsyncClient:
             timeout=None if timeout is None else _as_timeout(timeout),
             raw=raw,
             check=check,
+            max_retries=max_retries,
         )
         return result
 

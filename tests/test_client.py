@@ -366,5 +366,5 @@ async def test_connection_failure_raises_transport_error_and_posts_are_not_retri
 
 async def test_timeout_raises_request_timeout_error(mock_api: Any, client: AsyncClient) -> None:
     mock_api.get(_PING, exception=asyncio.TimeoutError())
-    with pytest.raises(RequestTimeoutError, match="timed out"):
+    with pytest.raises(RequestTimeoutError, match="no answer in time"):
         await client.system.ping()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .._pipeline import milliseconds_text
 from ..endpoints import system as ep
 from ..models.system import Status, Wallet
 from ._base import Resource
@@ -24,13 +25,9 @@ class System(Resource):
 
     async def time(self) -> int:
         """The server clock in milliseconds since the epoch. ``GET /api/v1/time`` (answers text)."""
-        text: str = await self._client.request(ep.TIME, check=_milliseconds)
+        text: str = await self._client.request(ep.TIME, check=milliseconds_text)
         return int(text)
 
     async def wallets(self) -> list[Wallet]:
         """The exchange's deposit wallets. ``GET /api/v1/wallets``."""
         return await self._client.request(ep.WALLETS)
-
-
-def _milliseconds(text: str) -> str | None:
-    return None if text.isascii() and text.isdigit() else "expected milliseconds as digits"
