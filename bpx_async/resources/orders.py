@@ -6,7 +6,7 @@ explicitly with :mod:`bpx_async.rounding`). Order placement is never retried.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from ..endpoints import orders as ep
@@ -146,7 +146,9 @@ class Orders(Resource):
         earlier one was answered, :class:`BatchError` carries the answers received so far; if
         the first request fails, its own error is raised and no later order was sent.
         """
-        batch = list(orders)
+        # A non-list (None, one mapping) goes to validation as is and fails there, typed.
+        listed = isinstance(orders, Iterable) and not isinstance(orders, (str, bytes, Mapping))
+        batch = list(orders) if listed else orders
         self._client.prepare(ep.EXECUTE_BATCH, batch)  # raises before any request is sent
         results: list[BatchOrderResult] = []
         for start in range(0, len(batch), MAX_BATCH_SIZE):

@@ -23,9 +23,17 @@ def secret(fx: FakeExchange) -> str:
 async def origin() -> AsyncIterator[Origin]:
     recorded = Origin(url="")
 
-    async def record(request: web.Request) -> web.Response:
+    async def record(request: web.Request) -> web.StreamResponse:
         body = await request.read()
         recorded.received.append((request.method, request.path, dict(request.headers), body))
+        if request.path == "/api/v1/markets":  # a long answer of unannounced length (chunked)
+            stream = web.StreamResponse(headers={"Content-Type": "application/json"})
+            stream.enable_chunked_encoding()
+            await stream.prepare(request)
+            for _ in range(64):
+                await stream.write(b" " * 1024)
+            await stream.write_eof()
+            return stream
         return web.json_response({"id": "1", "symbol": "SOL_USDC", "status": "Ok"})
 
     app = web.Application()
