@@ -6,6 +6,8 @@
 ...         ticker = await client.markets.ticker("SOL_USDC")
 """
 
+from ._pipeline import RawResponse, RequestEvent, RetryPolicy
+from ._ratelimit import RateLimiter
 from ._version import __version__
 from .client import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, DEFAULT_WS_URL, AsyncClient
 from .endpoints import ENDPOINTS, Endpoint
@@ -17,18 +19,26 @@ from .errors import (
     ClientClosedError,
     ConflictError,
     ConnectionFailedError,
+    ConnectionLostError,
     CredentialsError,
+    EventLoopError,
     InsufficientFundsError,
     InvalidOrderError,
     NotFoundError,
+    OutcomeUnknownError,
     PermissionDeniedError,
     RateLimitError,
+    RedirectError,
+    RequestExpiredError,
     RequestTimeoutError,
     RequestValidationError,
+    ResponseTimeoutError,
+    ResponseTooLargeError,
     ResponseValidationError,
     ServerError,
     ServiceUnavailableError,
     TransportError,
+    UnreadableResultError,
 )
 from .resources.orders import MAX_BATCH_SIZE, BatchError
 from .signing import Signer
@@ -48,19 +58,31 @@ __all__ = [
     "ClientClosedError",
     "ConflictError",
     "ConnectionFailedError",
+    "ConnectionLostError",
     "CredentialsError",
     "Endpoint",
+    "EventLoopError",
     "InsufficientFundsError",
     "InvalidOrderError",
     "NotFoundError",
+    "OutcomeUnknownError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RateLimiter",
+    "RawResponse",
+    "RedirectError",
+    "RequestEvent",
+    "RequestExpiredError",
     "RequestTimeoutError",
     "RequestValidationError",
+    "ResponseTimeoutError",
+    "ResponseTooLargeError",
     "ResponseValidationError",
+    "RetryPolicy",
     "ServerError",
     "ServiceUnavailableError",
     "Signer",
     "TransportError",
+    "UnreadableResultError",
     "__version__",
 ]

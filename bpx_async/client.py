@@ -1,36 +1,38 @@
-"""``AsyncClient``: the aiohttp session's lifecycle and the one request pipeline.
+"""``AsyncClient``: the facade users hold: session lifecycle, ``from_env``, options, resources.
 
-Every operation goes through :meth:`AsyncClient.request`: validate the parameters with the
-endpoint's request model -> serialize them once -> sign exactly what is sent -> send -> map HTTP
-errors to exceptions -> validate the answer with the response model.
+Every operation goes through :meth:`AsyncClient.request` into the engine
+(:mod:`bpx_async._pipeline`), which validates, serializes, signs, sends, maps errors and validates
+the answer.
 """
 
 from __future__ import annotations
 
-import asyncio
-import json
+import ipaddress
 import os
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any, Literal, ParamSpec, TypeVar, overload
+from urllib.parse import urlsplit
 
 import aiohttp
-from pydantic import ValidationError
 
+from ._pipeline import (
+    Check,
+    Pipeline,
+    PreparedRequest,
+    RawResponse,
+    RequestHook,
+    RetryPolicy,
+    ServerClock,
+    Session,
+    capture_raw,
+    normalize_timeout,
+)
+from ._ratelimit import RateLimiter
 from ._version import __version__
 from .endpoints._spec import Endpoint
-from .errors import (
-    ClientClosedError,
-    ConnectionFailedError,
-    CredentialsError,
-    RequestTimeoutError,
-    RequestValidationError,
-    ResponseValidationError,
-    TransportError,
-    api_error_from_response,
-)
+from .errors import ClientClosedError, CredentialsError
 from .resources import (
     Account,
     Assets,
@@ -46,20 +48,21 @@ from .resources import (
     Trades,
     Vaults,
 )
-from .signing import MAX_WINDOW_MS, Signer, sorted_pairs
+from .signing import MAX_WINDOW_MS, Signer
 
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "DEFAULT_WS_URL", "AsyncClient"]
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 DEFAULT_BASE_URL = "https://api.backpack.exchange"
 DEFAULT_WS_URL = "wss://ws.backpack.exchange"
 #: A trading default: a request that has not completed in 10 s is better failed than awaited
-#: (aiohttp's own default is 5 minutes). Override per client, or per call with ``with_options``.
-DEFAULT_TIMEOUT = aiohttp.ClientTimeout(total=10, connect=5, sock_read=10)
+#: (aiohttp's own default is 5 minutes). Waiting for a free connection and connecting are bounded
+#: by ``connect``. Override per client, or per call with ``with_options``.
+DEFAULT_TIMEOUT = aiohttp.ClientTimeout(total=10, connect=5)
 DEFAULT_WINDOW_MS = 5000
 
-_JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 _ENV_KEY_NAMES = ("BPX_API_KEY", "PUBLIC_KEY")
 _ENV_SECRET_NAMES = ("BPX_API_SECRET", "SECRET_KEY")
 
@@ -68,59 +71,35 @@ def _system_clock_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
-def _as_timeout(timeout: float | aiohttp.ClientTimeout) -> aiohttp.ClientTimeout:
-    if isinstance(timeout, aiohttp.ClientTimeout):
-        return timeout
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
-        raise ValueError("timeout must be a positive number of seconds or an aiohttp.ClientTimeout")
-    return aiohttp.ClientTimeout(total=float(timeout))
+_as_timeout = normalize_timeout
+
+
+def _check_url(url: str, secure: str, plain: str, what: str) -> str:
+    """``url`` if it uses ``secure`` (https/wss), or ``plain`` towards this machine only."""
+    parts = urlsplit(url)
+    if parts.scheme == secure and parts.hostname:
+        return url
+    if parts.scheme == plain and parts.hostname and _is_loopback(parts.hostname):
+        return url
+    raise ValueError(
+        f"{what} must be a {secure}:// URL (plain {plain}:// only to 127.0.0.1, ::1 or "
+        f"localhost), got {url!r}"
+    )
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _check_window(window: int) -> int:
     if isinstance(window, bool) or not isinstance(window, int) or not 0 < window <= MAX_WINDOW_MS:
         raise ValueError(f"window must be an integer of milliseconds in 1..{MAX_WINDOW_MS}")
     return window
-
-
-@dataclass(frozen=True, slots=True)
-class PreparedRequest:
-    """A request after validation and serialization: exactly what is signed and sent."""
-
-    method: str
-    path: str
-    query: list[tuple[str, str]]
-    body: bytes | None
-    #: The parameter set handed to the signer (the same objects the query/body were built from).
-    signed_params: Any
-
-
-class _Connection:
-    """The aiohttp session shared by a client and its ``with_options`` copies."""
-
-    __slots__ = ("closed", "owned", "session", "user_agent")
-
-    def __init__(self, session: aiohttp.ClientSession | None, user_agent: str) -> None:
-        self.session = session
-        self.owned = session is None
-        self.closed = False
-        self.user_agent = user_agent
-
-    def get(self) -> aiohttp.ClientSession:
-        if self.closed:
-            raise ClientClosedError("this AsyncClient is closed; create a new one")
-        if self.session is None:
-            # Created here, inside the running event loop, never at construction time.
-            self.session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=100, ttl_dns_cache=300),
-                headers={"User-Agent": self.user_agent},
-            )
-        return self.session
-
-    async def close(self) -> None:
-        self.closed = True
-        session, self.session = self.session, None
-        if session is not None and self.owned:
-            await session.close()
 
 
 class AsyncClient:
@@ -135,8 +114,15 @@ class AsyncClient:
 
     ``api_secret`` is the base64 Ed25519 seed; ``api_key`` (the base64 public key) is derived
     from it when omitted and must match it when given. ``window`` is the X-Window in ms (max 60000).
+    ``base_url``/``ws_url`` must be ``https://``/``wss://`` (plain only towards this machine).
     ``timeout`` is seconds or an :class:`aiohttp.ClientTimeout`. A ``session`` passed in is used and
     never closed by the client. ``clock`` returns the current time in ms (for tests).
+
+    Reliability knobs (see the README, "Reliability"): ``max_retries`` / ``retry`` (safe requests
+    only), ``rate_limiter`` (None: the exchange's budgets; ``False``: off; or a shared
+    :class:`RateLimiter`), ``time_sync_interval`` (seconds between clock resyncs, None: only when
+    asked or on expiry), ``auto_client_id`` (give orders a clientId), ``max_response_bytes``,
+    ``max_connections`` (pool size and in-flight bound), ``on_request`` (a per-attempt hook).
     """
 
     def __init__(
@@ -150,14 +136,34 @@ class AsyncClient:
         timeout: float | aiohttp.ClientTimeout = DEFAULT_TIMEOUT,
         session: aiohttp.ClientSession | None = None,
         clock: Callable[[], int] | None = None,
+        max_retries: int | None = None,
+        retry: RetryPolicy | None = None,
+        rate_limiter: RateLimiter | Literal[False] | None = None,
+        time_sync_interval: float | None = None,
+        auto_client_id: bool = True,
+        max_response_bytes: int = 32 * 1024 * 1024,
+        max_connections: int = 100,
+        on_request: RequestHook | None = None,
     ) -> None:
-        self._signer = self._make_signer(api_key, api_secret)
-        self.base_url = base_url.rstrip("/")
-        self.ws_url = ws_url
-        self.window = _check_window(window)
-        self.timeout = _as_timeout(timeout)
-        self._clock = clock or _system_clock_ms
-        self._conn = _Connection(session, f"bpx_async/{__version__}")
+        self.ws_url = _check_url(ws_url, "wss", "ws", "ws_url")
+        retry = retry or RetryPolicy()
+        if max_retries is not None:
+            retry = RetryPolicy(max_retries, retry.initial_delay, retry.max_delay)
+        self._pipeline = Pipeline(
+            Session(session, f"bpx_async/{__version__}", max_connections),
+            self._make_signer(api_key, api_secret),
+            base_url=_check_url(base_url, "https", "http", "base_url").rstrip("/"),
+            window=_check_window(window),
+            timeout=_as_timeout(timeout),
+            clock=clock or _system_clock_ms,
+            retry=retry,
+            limiter=None if rate_limiter is False else rate_limiter or RateLimiter(),
+            server_clock=ServerClock(time_sync_interval),
+            auto_client_id=auto_client_id,
+            max_response_bytes=max_response_bytes,
+            on_request=on_request,
+        )
+        self._is_view = False
         self._init_resources()
 
     def _init_resources(self) -> None:
@@ -221,40 +227,91 @@ class AsyncClient:
         *,
         timeout: float | aiohttp.ClientTimeout | None = None,
         window: int | None = None,
+        max_retries: int | None = None,
     ) -> AsyncClient:
-        """A view of this client with other defaults, sharing its session and keys.
+        """A view of this client with other defaults, sharing its session, keys, rate limiter
+        and clock offset.
 
         ``await client.with_options(timeout=2).orders.execute(...)`` sets a timeout for one call.
-        Closing the original closes the view's session too.
+        Closing a view only retires the view; the session stays open until the original client
+        is closed (which ends every view too).
         """
-        clone = object.__new__(AsyncClient)
-        clone.__dict__.update(self.__dict__)
-        if timeout is not None:
-            clone.timeout = _as_timeout(timeout)
-        if window is not None:
-            clone.window = _check_window(window)
-        clone._init_resources()
-        return clone
+        view = object.__new__(AsyncClient)
+        view.ws_url = self.ws_url
+        view._pipeline = self._pipeline.view(
+            timeout=None if timeout is None else _as_timeout(timeout),
+            window=None if window is None else _check_window(window),
+            retry=None
+            if max_retries is None
+            else RetryPolicy(
+                max_retries, self._pipeline.retry.initial_delay, self._pipeline.retry.max_delay
+            ),
+        )
+        view._is_view = True
+        view._init_resources()
+        return view
+
+    @property
+    def base_url(self) -> str:
+        """The REST base URL, without a trailing slash."""
+        return self._pipeline.base_url
+
+    @property
+    def window(self) -> int:
+        """The X-Window (ms) of signed requests."""
+        return self._pipeline.window
+
+    @property
+    def timeout(self) -> aiohttp.ClientTimeout:
+        """The default timeout of a call."""
+        return self._pipeline.timeout
+
+    @property
+    def retry(self) -> RetryPolicy:
+        """When and how failed safe requests are repeated."""
+        return self._pipeline.retry
+
+    @property
+    def rate_limiter(self) -> RateLimiter | None:
+        """The request budgets (shared with views), or None when disabled."""
+        return self._pipeline.limiter
+
+    @property
+    def clock_offset_ms(self) -> int:
+        """The exchange's clock minus the local one, as last measured (0 before any sync)."""
+        return self._pipeline.server_clock.offset_ms
+
+    async def sync_time(self, samples: int = 5) -> int:
+        """Measure the exchange's clock offset and apply it to every later signed timestamp.
+
+        Takes the median of ``samples`` ``GET /api/v1/time`` readings, each corrected by half
+        its round trip. Returns the offset in ms (exchange minus local). Views share it.
+        """
+        return await self._pipeline.sync_time(samples)
 
     @property
     def api_key(self) -> str | None:
         """The public API key, or None for a client without keys."""
-        return self._signer.api_key if self._signer else None
+        signer = self._pipeline.signer
+        return signer.api_key if signer else None
 
     @property
     def signer(self) -> Signer | None:
         """The request signer (None without keys); used by the WebSocket client too."""
-        return self._signer
+        return self._pipeline.signer
 
     @property
     def closed(self) -> bool:
-        return self._conn.closed
+        """Whether this client (or view) can no longer send."""
+        return self._pipeline.closed or self._pipeline.session.closed
 
     def __repr__(self) -> str:
         return f"AsyncClient(base_url={self.base_url!r}, api_key={self.api_key!r})"
 
     async def __aenter__(self) -> AsyncClient:
-        self._conn.get()
+        if self._pipeline.closed:
+            raise ClientClosedError("this AsyncClient view is closed")
+        self._pipeline.session.get()
         return self
 
     async def __aexit__(
@@ -266,49 +323,44 @@ class AsyncClient:
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Close the HTTP session (unless it was passed in). Safe to call twice."""
-        await self._conn.close()
+        """Close the HTTP session (unless it was passed in). Safe to call twice.
 
-    # --- the pipeline -----------------------------------------------------------------------
+        On a ``with_options`` view this retires only the view: the session belongs to the
+        client the view was made from.
+        """
+        self._pipeline.closed = True
+        if not self._is_view:
+            await self._pipeline.session.close()
+
+    # --- entry points into the engine -----------------------------------------------------
 
     def prepare(self, endpoint: Endpoint[Any], params: Any = None) -> PreparedRequest:
         """Validate and serialize ``params`` for ``endpoint``; raises before anything is sent."""
-        adapter = endpoint.request_adapter
-        if adapter is None:
-            if params:
-                raise RequestValidationError(
-                    f"{endpoint.name} takes no parameters", endpoint=endpoint.name
-                )
-            wire: Any = None
-        else:
-            try:
-                model = adapter.validate_python({} if params is None else params)
-            except ValidationError as exc:
-                raise RequestValidationError(
-                    f"{endpoint.name}: {_describe(exc)}", endpoint=endpoint.name
-                ) from None
-            wire = adapter.dump_python(model, mode="json", by_alias=True, exclude_none=True)
-        if endpoint.has_body:
-            body = None if wire is None else _dump_json(wire)
-            return PreparedRequest(endpoint.method, endpoint.path, [], body, wire)
-        query = sorted_pairs(wire) if wire else []
-        return PreparedRequest(endpoint.method, endpoint.path, query, None, wire)
+        return self._pipeline.prepare(endpoint, params)
 
-    def auth_headers(self, endpoint: Endpoint[Any], prepared: PreparedRequest) -> dict[str, str]:
-        """Signature headers for a prepared request, timestamped now (empty when unsigned)."""
-        if endpoint.auth != "signed":
-            return {}
-        if self._signer is None:
-            raise CredentialsError(
-                f"{endpoint.name} is signed: pass api_secret or use AsyncClient.from_env()"
-            )
-        assert endpoint.instruction is not None  # guaranteed by Endpoint.__post_init__
-        return self._signer.sign(
-            endpoint.instruction,
-            prepared.signed_params,
-            timestamp=self._clock(),
-            window=self.window,
-        )
+    @overload
+    async def request(
+        self,
+        endpoint: Endpoint[T],
+        params: Any = None,
+        *,
+        timeout: float | aiohttp.ClientTimeout | None = None,
+        raw: Literal[False] = False,
+        check: Check | None = None,
+        max_retries: int | None = None,
+    ) -> T: ...
+
+    @overload
+    async def request(
+        self,
+        endpoint: Endpoint[T],
+        params: Any = None,
+        *,
+        timeout: float | aiohttp.ClientTimeout | None = None,
+        raw: Literal[True],
+        check: Check | None = None,
+        max_retries: int | None = None,
+    ) -> RawResponse[T]: ...
 
     async def request(
         self,
@@ -316,81 +368,37 @@ class AsyncClient:
         params: Any = None,
         *,
         timeout: float | aiohttp.ClientTimeout | None = None,
-    ) -> T:
-        """Run one operation through the pipeline and return its typed result."""
-        prepared = self.prepare(endpoint, params)
-        session = self._conn.get()
-        headers = self.auth_headers(endpoint, prepared)
-        if prepared.body is not None:
-            headers["Content-Type"] = _JSON_CONTENT_TYPE
-        url = self.base_url + prepared.path
-        method, path = prepared.method, prepared.path
-        try:
-            async with session.request(
-                method,
-                url,
-                params=prepared.query or None,
-                data=prepared.body,
-                headers=headers,
-                timeout=self.timeout if timeout is None else _as_timeout(timeout),
-            ) as response:
-                raw = await response.read()
-                status = response.status
-                if status >= 400:
-                    raise api_error_from_response(
-                        status=status,
-                        body=raw,
-                        method=method,
-                        path=path,
-                        headers=dict(response.headers),
-                    )
-        except asyncio.TimeoutError:
-            raise RequestTimeoutError(
-                f"{method} {path} timed out", method=method, path=path
-            ) from None
-        except (aiohttp.ClientConnectionError, aiohttp.ClientPayloadError) as exc:
-            raise ConnectionFailedError(
-                f"{method} {path}: {type(exc).__name__}: {exc}", method=method, path=path
-            ) from None
-        except aiohttp.ClientError as exc:
-            raise TransportError(
-                f"{method} {path}: {type(exc).__name__}: {exc}", method=method, path=path
-            ) from None
-        return self._read(endpoint, status, raw)
+        raw: bool = False,
+        check: Check | None = None,
+        max_retries: int | None = None,
+    ) -> T | RawResponse[T]:
+        """Run one operation through the pipeline and return its typed result.
 
-    @staticmethod
-    def _read(endpoint: Endpoint[T], status: int, raw: bytes) -> T:
-        result: Any
-        if (
-            endpoint.allow_no_content and status in (202, 204) and not raw.strip()
-        ) or endpoint.kind == "empty":
-            result = None
-        elif endpoint.kind == "text":
-            result = raw.decode("utf-8", errors="replace").strip()
-        else:
-            try:
-                result = endpoint.response_adapter.validate_json(raw)
-            except ValidationError as exc:
-                raise ResponseValidationError(
-                    f"{endpoint.name}: unexpected response: {_describe(exc)}",
-                    body=raw,
-                    method=endpoint.method,
-                    path=endpoint.path,
-                ) from None
-        return result  # type: ignore[no-any-return]
+        With ``raw=True`` the answer comes back as a :class:`RawResponse` (status, headers,
+        bytes) whose ``parse()`` validates it only when asked. ``check`` is an extra test of the
+        validated result (None = fine, else the complaint raised as ResponseValidationError).
+        ``max_retries`` overrides the client's for this call.
+        """
+        result: T | RawResponse[T] = await self._pipeline.request(
+            endpoint,
+            params,
+            timeout=None if timeout is None else _as_timeout(timeout),
+            raw=raw,
+            check=check,
+            max_retries=max_retries,
+        )
+        return result
 
+    async def raw(
+        self, call: Callable[P, Awaitable[T]], /, *args: P.args, **kwargs: P.kwargs
+    ) -> RawResponse[T]:
+        """Run any operation and return its raw answer, with the typed result on ``parse()``::
 
-def _dump_json(value: Any) -> bytes:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+            answer = await client.raw(client.markets.ticker, "SOL_USDC")
+            answer.status, answer.headers, answer.content   # always available
+            ticker = answer.parse()   # the Ticker, or the ResponseValidationError it raised
 
-
-def _describe(exc: ValidationError, limit: int = 5) -> str:
-    """A short, value-free summary of a pydantic error (inputs are not echoed)."""
-    parts = []
-    for error in exc.errors(include_input=False, include_url=False)[:limit]:
-        where = ".".join(str(p) for p in error["loc"]) or "(root)"
-        parts.append(f"{where}: {error['msg']}")
-    more = exc.error_count() - limit
-    if more > 0:
-        parts.append(f"... and {more} more")
-    return "; ".join(parts)
+        For an operation that makes several requests (a batch of more than 20 orders, every
+        page of a history) the raw part is that of the last request.
+        """
+        return await capture_raw(lambda: call(*args, **kwargs))

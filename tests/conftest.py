@@ -38,15 +38,20 @@ async def fx() -> AsyncIterator[FakeExchange]:
         yield exchange
 
 
+#: Wire-level test clients send exactly one request per call, exactly as given: no retries, no
+#: client-side rate limit, no generated order clientId (tests of those use their own clients).
+WIRE_ONLY: dict[str, Any] = {"max_retries": 0, "rate_limiter": False, "auto_client_id": False}
+
+
 @pytest.fixture
 async def client() -> AsyncIterator[AsyncClient]:
     """A client without keys (public endpoints only)."""
-    async with AsyncClient() as c:
+    async with AsyncClient(**WIRE_ONLY) as c:
         yield c
 
 
 @pytest.fixture
 async def signed_client() -> AsyncIterator[AsyncClient]:
     """A client with the REFERENCE 2.8 key and a clock frozen at 1700000000000 ms."""
-    async with AsyncClient(api_secret=SECRET, clock=lambda: TIMESTAMP) as c:
+    async with AsyncClient(api_secret=SECRET, clock=lambda: TIMESTAMP, **WIRE_ONLY) as c:
         yield c

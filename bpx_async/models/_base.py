@@ -103,7 +103,10 @@ NullableList = Annotated[list[_T], BeforeValidator(_none_to_empty)]
 
 # --- request-side types --------------------------------------------------------------------
 
-_PLAIN_DECIMAL = re.compile(r"^-?(\d+(\.\d*)?|\.\d+)$")
+# ASCII digits only ([0-9], not \d, which also matches Arabic-Indic or full-width digits).
+_PLAIN_DECIMAL = re.compile(r"-?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
+#: Longest decimal text accepted: far beyond any price or quantity, short of abuse.
+MAX_DECIMAL_CHARS = 64
 
 
 def _to_decimal_text(value: Any) -> str:
@@ -119,10 +122,14 @@ def _to_decimal_text(value: Any) -> str:
             raise ValueError("decimal must be finite")
         return format(value, "f")
     if isinstance(value, str):
-        text = value.strip()
-        if not _PLAIN_DECIMAL.match(text):
-            raise ValueError(f"{value!r} is not a plain decimal number (digits, optional '.')")
-        return text
+        # Sent exactly as given: no stripping, so what is validated is what is signed.
+        if len(value) > MAX_DECIMAL_CHARS:
+            raise ValueError(f"a decimal has at most {MAX_DECIMAL_CHARS} characters")
+        if not _PLAIN_DECIMAL.fullmatch(value):
+            raise ValueError(
+                f"{value!r} is not a plain decimal number (ASCII digits, optional '.')"
+            )
+        return value
     raise ValueError(f"{type(value).__name__} is not accepted for a decimal")
 
 
@@ -135,15 +142,18 @@ def _positive(text: str) -> str:
     return text
 
 
-_PERCENT = re.compile(r"^(\d+(\.\d*)?|\.\d+)%$")
+_PERCENT = re.compile(r"([0-9]+(\.[0-9]*)?|\.[0-9]+)%")
 
 
 def _percent_or_decimal(value: Any) -> str:
-    if isinstance(value, str) and value.strip().endswith("%"):
-        text = value.strip()
-        if not _PERCENT.match(text) or not 0 < Decimal(text[:-1]) <= 100:
+    if isinstance(value, str) and value.endswith("%"):
+        if (
+            len(value) > MAX_DECIMAL_CHARS
+            or not _PERCENT.fullmatch(value)
+            or not 0 < Decimal(value[:-1]) <= 100
+        ):
             raise ValueError(f"{value!r} is not a percentage in (0, 100]")
-        return text
+        return value
     return _positive(_to_decimal_text(value))
 
 

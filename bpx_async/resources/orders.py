@@ -6,11 +6,11 @@ explicitly with :mod:`bpx_async.rounding`). Order placement is never retried.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from ..endpoints import orders as ep
-from ..errors import BpxError, ResponseValidationError
+from ..errors import BpxError
 from ..models._base import DecimalInput
 from ..models.enums import (
     CancelOrderType,
@@ -146,21 +146,18 @@ class Orders(Resource):
         earlier one was answered, :class:`BatchError` carries the answers received so far; if
         the first request fails, its own error is raised and no later order was sent.
         """
-        batch = list(orders)
+        # A non-list (None, one mapping) goes to validation as is and fails there, typed.
+        listed = isinstance(orders, Iterable) and not isinstance(orders, (str, bytes, Mapping))
+        batch = list(orders) if listed else orders
         self._client.prepare(ep.EXECUTE_BATCH, batch)  # raises before any request is sent
         results: list[BatchOrderResult] = []
         for start in range(0, len(batch), MAX_BATCH_SIZE):
             chunk = batch[start : start + MAX_BATCH_SIZE]
             try:
-                answered = await self._client.request(ep.EXECUTE_BATCH, chunk)
-                if len(answered) != len(chunk):
-                    # Results are matched to orders by position; a short answer cannot be.
-                    raise ResponseValidationError(
-                        f"{ep.EXECUTE_BATCH.name}: {len(answered)} results for {len(chunk)} orders",
-                        body=b"",
-                        method=ep.EXECUTE_BATCH.method,
-                        path=ep.EXECUTE_BATCH.path,
-                    )
+                # Results are matched to orders by position; a short answer cannot be.
+                answered = await self._client.request(
+                    ep.EXECUTE_BATCH, chunk, check=_one_result_per_order(len(chunk))
+                )
             except BpxError as exc:
                 if not results:
                     raise
@@ -218,3 +215,10 @@ class Orders(Resource):
         return await self._client.request(
             ep.CANCEL_ALL, {"symbol": symbol, "order_type": order_type}
         )
+
+
+def _one_result_per_order(count: int) -> Callable[[list[BatchOrderResult]], str | None]:
+    def check(answered: list[BatchOrderResult]) -> str | None:
+        return None if len(answered) == count else f"{len(answered)} results for {count} orders"
+
+    return check

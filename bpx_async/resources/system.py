@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from .._pipeline import milliseconds_text
 from ..endpoints import system as ep
-from ..errors import ResponseValidationError
 from ..models.system import Status, Wallet
 from ._base import Resource
 
@@ -25,14 +25,7 @@ class System(Resource):
 
     async def time(self) -> int:
         """The server clock in milliseconds since the epoch. ``GET /api/v1/time`` (answers text)."""
-        text: str = await self._client.request(ep.TIME)
-        if not text.isascii() or not text.isdigit():
-            raise ResponseValidationError(
-                f"{ep.TIME.name}: expected milliseconds as digits",
-                body=text.encode(),
-                method=ep.TIME.method,
-                path=ep.TIME.path,
-            )
+        text: str = await self._client.request(ep.TIME, check=milliseconds_text)
         return int(text)
 
     async def wallets(self) -> list[Wallet]:

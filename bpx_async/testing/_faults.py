@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import fnmatch
 import json
+import random
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
@@ -19,7 +20,9 @@ from aiohttp.typedefs import Middleware
 
 __all__ = ["FaultKind", "FaultRule", "Faults", "fault_middleware"]
 
-FaultKind = Literal["status", "rate_limit", "delay", "drop", "malformed"]
+FaultKind = Literal[
+    "status", "rate_limit", "delay", "drop", "malformed", "drop_after", "delay_after"
+]
 _KINDS: frozenset[str] = frozenset(get_args(FaultKind))
 
 _ERROR_CODES: Mapping[int, tuple[str, str]] = {
@@ -51,6 +54,8 @@ class FaultRule:
     retry_after: float = 1
     seconds: float = 0.0
     hits: int = 0
+    #: Chance that a matching request is hit (drawn from ``Faults.random``; 1.0 = always).
+    probability: float = 1.0
 
     @property
     def remaining(self) -> int | None:
@@ -71,6 +76,8 @@ class Faults:
     def __init__(self) -> None:
         self._rules: list[FaultRule] = []
         self._stopping = asyncio.Event()
+        #: The generator behind ``probability``; seed it for a reproducible run.
+        self.random = random.Random(0)
 
     def add(
         self,
@@ -84,6 +91,7 @@ class Faults:
         headers: Mapping[str, str] | None = None,
         retry_after: float = 1,
         seconds: float = 0.0,
+        probability: float = 1.0,
     ) -> FaultRule:
         """Inject ``kind`` into the next ``times`` requests matching ``method`` and ``path``.
 
@@ -93,6 +101,10 @@ class Faults:
         ``headers``; ``rate_limit`` answers 429 with ``Retry-After: <retry_after>`` (seconds);
         ``delay`` waits ``seconds`` and then serves the request normally; ``drop`` closes the
         connection without answering; ``malformed`` answers 200 with a truncated JSON ``body``.
+        ``drop_after`` and ``delay_after`` let the exchange process the request first (an order
+        is placed) and then drop the connection, or hold the answer ``seconds``: the client
+        cannot know the outcome. With ``probability`` below 1 each matching request is hit only
+        with that chance (rules with ``times=None`` make random faults for a soak).
         """
         if kind not in _KINDS:
             raise ValueError(f"unknown fault kind {kind!r}; expected one of {sorted(_KINDS)}")
@@ -100,6 +112,8 @@ class Faults:
             raise ValueError("times must be a positive count or None (forever)")
         if seconds < 0 or retry_after < 0:
             raise ValueError("seconds and retry_after must not be negative")
+        if not 0 < probability <= 1:
+            raise ValueError("probability must be in (0, 1]")
         default_status = {"rate_limit": 429, "malformed": 200}.get(kind, 500)
         rule = FaultRule(
             kind=kind,
@@ -111,6 +125,7 @@ class Faults:
             headers=dict(headers or {}),
             retry_after=retry_after,
             seconds=seconds,
+            probability=probability,
         )
         self._rules.append(rule)
         return rule
@@ -146,6 +161,8 @@ class Faults:
         """The first rule matching this request, with one use consumed."""
         for rule in self._rules:
             if rule.matches(method, path):
+                if rule.probability < 1 and self.random.random() >= rule.probability:
+                    continue
                 rule.hits += 1
                 return rule
         return None
@@ -186,6 +203,13 @@ def fault_middleware(faults: Faults) -> Middleware:
             return await handler(request)
         if rule.kind == "delay" and await faults.hold(rule.seconds):
             return await handler(request)
+        if rule.kind in ("drop_after", "delay_after"):
+            response = await handler(request)  # processed: e.g. the order is on the book
+            if rule.kind == "delay_after" and await faults.hold(rule.seconds):
+                return response
+            if request.transport is not None:
+                request.transport.close()
+            return response
         if rule.kind in ("drop", "delay"):
             if request.transport is not None:
                 request.transport.close()

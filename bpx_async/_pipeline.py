@@ -1,0 +1,992 @@
+"""The request engine: validate -> serialize once -> sign exactly that -> send -> map errors ->
+validate the response.
+
+:class:`Pipeline` holds everything a request needs (session, signer, URL, window, timeout, clock)
+and imports no resource: the facade in ``client.py`` builds one per client and per
+``with_options`` view, and resource methods reach it through ``AsyncClient.request``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+import statistics
+import time
+from collections import deque
+from collections.abc import Callable, Mapping
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+import aiohttp
+from pydantic import BaseModel, ValidationError
+
+from ._ratelimit import RateLimiter
+from .endpoints._spec import Endpoint
+from .endpoints.system import TIME
+from .errors import (
+    APIError,
+    BpxError,
+    ClientClosedError,
+    ConnectionFailedError,
+    ConnectionLostError,
+    CredentialsError,
+    EventLoopError,
+    RateLimitError,
+    RedirectError,
+    RequestExpiredError,
+    RequestTimeoutError,
+    RequestValidationError,
+    ResponseTimeoutError,
+    ResponseTooLargeError,
+    ResponseValidationError,
+    TransportError,
+    UnreadableResultError,
+    api_error_from_response,
+    shorten,
+)
+from .signing import Signer, sorted_pairs
+
+__all__ = [
+    "DEFAULT_CONNECT_TIMEOUT",
+    "Check",
+    "Pipeline",
+    "PreparedRequest",
+    "RawResponse",
+    "RequestEvent",
+    "RequestHook",
+    "RetryPolicy",
+    "ServerClock",
+    "Session",
+    "capture_raw",
+    "milliseconds_text",
+    "normalize_timeout",
+]
+
+T = TypeVar("T")
+E = TypeVar("E", bound=BpxError)
+
+_log = logging.getLogger("bpx_async")
+# A library logs only where the application configured logging (never via logging.lastResort).
+_log.addHandler(logging.NullHandler())
+
+#: A check of a validated result: None when it is fine, else what is wrong with it. The
+#: pipeline turns a complaint into :class:`ResponseValidationError` with the raw body.
+Check = Callable[[Any], "str | None"]
+
+_JSON_CONTENT_TYPE = "application/json; charset=utf-8"
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedRequest:
+    """A request after validation and serialization: exactly what is signed and sent."""
+
+    method: str
+    path: str
+    query: list[tuple[str, str]]
+    body: bytes | None
+    #: The parameter set handed to the signer (the same objects the query/body were built from).
+    signed_params: Any
+    #: The ``clientId`` of each order in the request (for errors a bot reconciles with).
+    client_ids: tuple[int, ...] = ()
+
+
+class RawResponse(Generic[T]):
+    """The HTTP answer of one call, before (or beside) the typed result.
+
+    ``status``, ``headers`` and ``content`` (the body bytes) are always there; :meth:`parse`
+    gives the typed result (validated on first call, then cached) or raises the
+    :class:`ResponseValidationError` the typed call would have raised, so a field the models do
+    not yet understand never hides the data.
+    """
+
+    __slots__ = (
+        "_error",
+        "_parse",
+        "_parsed",
+        "_result",
+        "content",
+        "headers",
+        "method",
+        "path",
+        "status",
+    )
+
+    def __init__(
+        self,
+        *,
+        status: int,
+        headers: Mapping[str, str],
+        content: bytes,
+        method: str,
+        path: str,
+        parse: Callable[[], T],
+    ) -> None:
+        self.status = status
+        self.headers = headers
+        self.content = content
+        self.method = method
+        self.path = path
+        self._parse = parse
+        self._parsed = False
+        self._result: T | None = None
+        self._error: BpxError | None = None
+
+    def parse(self) -> T:
+        """The typed result (what the call returns without ``raw``)."""
+        if not self._parsed:
+            try:
+                self._result = self._parse()
+            except BpxError as exc:
+                self._error = exc
+            self._parsed = True
+        if self._error is not None:
+            raise self._error
+        return self._result  # type: ignore[return-value]
+
+    def text(self) -> str:
+        """The body decoded as UTF-8 (undecodable bytes replaced)."""
+        return self.content.decode("utf-8", errors="replace")
+
+    def json(self) -> Any:
+        """The body parsed as JSON, with no model involved."""
+        return json.loads(self.content)
+
+    def _settle(self, result: Any = None, error: BpxError | None = None) -> RawResponse[Any]:
+        self._result, self._error, self._parsed = result, error, True
+        return self
+
+    def __repr__(self) -> str:
+        return f"<RawResponse {self.status} {self.method} {self.path} {len(self.content)} bytes>"
+
+
+class _Capture:
+    """Collects the raw answers of the calls made inside :func:`capture_raw`."""
+
+    __slots__ = ("last",)
+
+    def __init__(self) -> None:
+        self.last: RawResponse[Any] | None = None
+
+
+_CAPTURE: ContextVar[_Capture | None] = ContextVar("bpx_async_capture", default=None)
+
+
+async def capture_raw(call: Callable[[], Any]) -> RawResponse[Any]:
+    """Run ``call()`` (an operation) and return the raw answer of its (last) HTTP request,
+    settled with the operation's own result, or with the validation error it raised."""
+    capture = _Capture()
+    token = _CAPTURE.set(capture)
+    try:
+        result = await call()
+    except ResponseValidationError as exc:
+        if capture.last is None:
+            raise
+        return capture.last._settle(error=exc)
+    finally:
+        _CAPTURE.reset(token)
+    if capture.last is None:
+        raise BpxError("the call made no HTTP request, so there is no raw response")
+    return capture.last._settle(result)
+
+
+# -- knobs ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """When and how long to wait before repeating a request that is safe to repeat.
+
+    Attempt ``n`` (1-based) that failed waits a random time in ``[0, min(max_delay,
+    initial_delay * 2 ** (n - 1))]`` ("full jitter"); a 429 waits its ``Retry-After`` instead,
+    unless that is longer than ``max_delay``, in which case the :class:`RateLimitError` is raised
+    at once rather than sleeping for minutes. ``max_retries=0`` disables retries.
+    """
+
+    max_retries: int = 2
+    initial_delay: float = 0.25
+    max_delay: float = 8.0
+
+    def __post_init__(self) -> None:
+        if isinstance(self.max_retries, bool) or not isinstance(self.max_retries, int):
+            raise ValueError("max_retries must be an integer")
+        if self.max_retries < 0 or self.initial_delay < 0 or self.max_delay < 0:
+            raise ValueError("max_retries and the delays must not be negative")
+
+    def backoff(self, attempt: int) -> float:
+        return random.uniform(0.0, min(self.max_delay, self.initial_delay * 2 ** (attempt - 1)))
+
+
+@dataclass(frozen=True, slots=True)
+class RequestEvent:
+    """One attempt of one call, as given to the ``on_request`` hook (and logged at DEBUG).
+
+    ``status`` is the HTTP status (None when no answer came); ``error`` what the attempt raised;
+    ``retry_in`` the seconds until the next attempt (None when this was the last).
+    """
+
+    endpoint: str
+    method: str
+    path: str
+    attempt: int
+    status: int | None
+    latency_ms: float
+    error: BpxError | None
+    retry_in: float | None
+
+
+#: ``on_request`` hook: called after every attempt. Exceptions it raises are logged, not raised.
+RequestHook = Callable[[RequestEvent], None]
+
+#: Default bound of the wait for a free connection and of connecting, in seconds.
+DEFAULT_CONNECT_TIMEOUT = 5.0
+
+
+def normalize_timeout(timeout: float | aiohttp.ClientTimeout) -> aiohttp.ClientTimeout:
+    """A :class:`aiohttp.ClientTimeout` whose connect phase is always bounded.
+
+    A number is the total in seconds. Whatever is given, ``connect`` (the bound on waiting for a
+    connection slot and connecting) defaults to at most 5 s. No ``sock_read`` is added: its timer
+    is re-armed on every read of the body.
+    """
+    if isinstance(timeout, aiohttp.ClientTimeout):
+        if timeout.connect is not None:
+            return timeout
+        total = timeout.total
+        return aiohttp.ClientTimeout(
+            total=total,
+            connect=min(total, DEFAULT_CONNECT_TIMEOUT) if total else DEFAULT_CONNECT_TIMEOUT,
+            sock_read=timeout.sock_read,
+            sock_connect=timeout.sock_connect,
+            ceil_threshold=timeout.ceil_threshold,
+        )
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
+        raise ValueError("timeout must be a positive number of seconds or an aiohttp.ClientTimeout")
+    return aiohttp.ClientTimeout(
+        total=float(timeout), connect=min(float(timeout), DEFAULT_CONNECT_TIMEOUT)
+    )
+
+
+# -- shared state of a client and its views ------------------------------------------------
+
+
+class _Gate:
+    """At most ``size`` requests in flight; waiters are served first come, first served.
+
+    Sized to the connection pool, so aiohttp itself never queues a request: the wait happens
+    here, bounded, before the request is signed.
+    """
+
+    __slots__ = ("_free", "_waiters")
+
+    def __init__(self, size: int) -> None:
+        self._free = size
+        self._waiters: deque[asyncio.Future[bool]] = deque()
+
+    async def acquire(self, timeout: float) -> bool:
+        """Take a slot; False if none was free within ``timeout`` seconds."""
+        if self._free > 0 and not self._waiters:
+            self._free -= 1
+            return True
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[bool] = loop.create_future()
+        self._waiters.append(waiter)
+        expiry = loop.call_later(timeout, _expire, waiter)
+        try:
+            return await waiter
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled() and waiter.result():
+                self.release()  # the slot arrived as we were cancelled: pass it on
+            raise
+        finally:
+            expiry.cancel()
+
+    def release(self) -> None:
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(True)  # the slot goes straight to the next waiter
+                return
+        self._free += 1
+
+
+def _expire(waiter: asyncio.Future[bool]) -> None:
+    if not waiter.done():
+        waiter.set_result(False)
+
+
+class Session:
+    """The aiohttp session (and its request gate) shared by a client and its views.
+
+    Only the client that created it closes it, and only if it was not passed in. It belongs to
+    the event loop it was first used in.
+    """
+
+    __slots__ = ("closed", "gate", "loop", "max_connections", "owned", "session", "user_agent")
+
+    def __init__(
+        self, session: aiohttp.ClientSession | None, user_agent: str, max_connections: int = 100
+    ) -> None:
+        if isinstance(max_connections, bool) or not isinstance(max_connections, int):
+            raise ValueError("max_connections must be a positive integer")
+        if max_connections < 1:
+            raise ValueError("max_connections must be a positive integer")
+        self.session = session
+        self.owned = session is None
+        self.closed = False
+        self.user_agent = user_agent
+        self.max_connections = max_connections
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.gate: _Gate | None = None
+
+    def get(self) -> aiohttp.ClientSession:
+        if self.closed:
+            raise ClientClosedError("this AsyncClient is closed; create a new one")
+        loop = asyncio.get_running_loop()
+        if self.loop is None:
+            self.loop = loop
+            if self.session is None:
+                # Created here, inside the running event loop, never at construction time.
+                self.session = aiohttp.ClientSession(
+                    connector=aiohttp.TCPConnector(limit=self.max_connections, ttl_dns_cache=300),
+                    headers={"User-Agent": self.user_agent},
+                )
+            self.gate = _Gate(_pool_size(self.session))
+        elif loop is not self.loop:
+            raise EventLoopError(
+                "this AsyncClient was first used in another event loop; an aiohttp session "
+                "cannot move between loops: create one client per loop (e.g. per asyncio.run)"
+            )
+        assert self.session is not None
+        return self.session
+
+    async def close(self) -> None:
+        self.closed = True
+        session, self.session = self.session, None
+        if session is not None and self.owned:
+            await session.close()
+
+
+def _pool_size(session: aiohttp.ClientSession) -> int:
+    connector = session.connector
+    limits = [n for n in (getattr(connector, "limit", 0), getattr(connector, "limit_per_host", 0))]
+    bounded = [n for n in limits if n]
+    return min(bounded) if bounded else 1_000_000
+
+
+class ServerClock:
+    """The estimated offset of the exchange's clock from the local one, shared by a client's
+    views. ``offset_ms`` is added to every timestamp that is signed."""
+
+    __slots__ = ("_lock", "generation", "offset_ms", "resync_every", "synced_at")
+
+    def __init__(self, resync_every: float | None = None) -> None:
+        if resync_every is not None and not resync_every > 0:
+            raise ValueError("time_sync_interval must be a positive number of seconds or None")
+        self.offset_ms = 0
+        self.synced_at: float | None = None  # monotonic seconds of the last sync
+        self.resync_every = resync_every
+        self.generation = 0
+        self._lock: asyncio.Lock | None = None
+
+    def lock(self) -> asyncio.Lock:
+        if self._lock is None:
+            self._lock = asyncio.Lock()
+        return self._lock
+
+    def due(self) -> bool:
+        every = self.resync_every
+        return every is not None and (
+            self.synced_at is None or time.monotonic() - self.synced_at >= every
+        )
+
+
+_ORDER_INSTRUCTIONS = frozenset({"orderExecute"})
+_SAFE_METHODS = frozenset({"GET"})
+_RETRY_STATUSES = frozenset({429, 502, 503, 504})
+
+if hasattr(aiohttp, "ConnectionTimeoutError"):  # aiohttp >= 3.10 tells connect timeouts apart
+    _CONNECT_TIMEOUTS: tuple[type[BaseException], ...] = (aiohttp.ConnectionTimeoutError,)
+else:  # pragma: no cover - older aiohttp: a connect timeout counts as "may have been sent"
+    _CONNECT_TIMEOUTS = ()
+
+
+# -- the engine ------------------------------------------------------------------------------
+
+
+class Pipeline:
+    """Runs operations for one client (or one ``with_options`` view of it)."""
+
+    __slots__ = (
+        "auto_client_id",
+        "base_url",
+        "clock",
+        "closed",
+        "limiter",
+        "max_response_bytes",
+        "on_request",
+        "retry",
+        "server_clock",
+        "session",
+        "signer",
+        "timeout",
+        "window",
+    )
+
+    def __init__(
+        self,
+        session: Session,
+        signer: Signer | None,
+        *,
+        base_url: str,
+        window: int,
+        timeout: aiohttp.ClientTimeout,
+        clock: Callable[[], int],
+        retry: RetryPolicy | None = None,
+        limiter: RateLimiter | None = None,
+        server_clock: ServerClock | None = None,
+        auto_client_id: bool = True,
+        max_response_bytes: int = 32 * 1024 * 1024,
+        on_request: RequestHook | None = None,
+    ) -> None:
+        if not isinstance(max_response_bytes, int) or max_response_bytes < 1:
+            raise ValueError("max_response_bytes must be a positive integer")
+        self.session = session
+        self.signer = signer
+        self.base_url = base_url
+        self.window = window
+        self.timeout = timeout
+        self.clock = clock
+        self.retry = retry or RetryPolicy()
+        self.limiter = limiter
+        self.server_clock = server_clock or ServerClock()
+        self.auto_client_id = auto_client_id
+        self.max_response_bytes = max_response_bytes
+        self.on_request = on_request
+        #: Set when this view (not necessarily the shared session) was closed.
+        self.closed = False
+
+    def view(
+        self,
+        *,
+        timeout: aiohttp.ClientTimeout | None = None,
+        window: int | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> Pipeline:
+        """A pipeline sharing this one's session, limiter and clock, with other defaults."""
+        return Pipeline(
+            self.session,
+            self.signer,
+            base_url=self.base_url,
+            window=self.window if window is None else window,
+            timeout=self.timeout if timeout is None else timeout,
+            clock=self.clock,
+            retry=self.retry if retry is None else retry,
+            limiter=self.limiter,
+            server_clock=self.server_clock,
+            auto_client_id=self.auto_client_id,
+            max_response_bytes=self.max_response_bytes,
+            on_request=self.on_request,
+        )
+
+    def now_ms(self) -> int:
+        """The exchange's clock as estimated here: the local clock plus the measured offset."""
+        return self.clock() + self.server_clock.offset_ms
+
+    # -- validate and serialize ----------------------------------------------------------
+
+    def prepare(self, endpoint: Endpoint[Any], params: Any = None) -> PreparedRequest:
+        """Validate and serialize ``params`` for ``endpoint``; raises before anything is sent.
+
+        An order without a ``client_id`` gets a random uint32 one here (unless the client was
+        made with ``auto_client_id=False``), once, before the first attempt.
+        """
+        adapter = endpoint.request_adapter
+        if adapter is None:
+            if params:
+                raise RequestValidationError(
+                    f"{endpoint.name} takes no parameters", endpoint=endpoint.name
+                )
+            wire: Any = None
+        else:
+            try:
+                model = adapter.validate_python({} if params is None else params)
+            except ValidationError as exc:
+                raise RequestValidationError(
+                    f"{endpoint.name}: {_describe(exc)}", endpoint=endpoint.name
+                ) from None
+            if self.auto_client_id and endpoint.instruction in _ORDER_INSTRUCTIONS:
+                model = _with_client_ids(model)
+            wire = adapter.dump_python(model, mode="json", by_alias=True, exclude_none=True)
+        client_ids = _client_ids(wire)
+        if endpoint.has_body:
+            body = None if wire is None else _dump_json(wire)
+            return PreparedRequest(endpoint.method, endpoint.path, [], body, wire, client_ids)
+        query = sorted_pairs(wire) if wire else []
+        return PreparedRequest(endpoint.method, endpoint.path, query, None, wire, client_ids)
+
+    # -- sign ----------------------------------------------------------------------------
+
+    def auth_headers(
+        self, endpoint: Endpoint[Any], prepared: PreparedRequest, timestamp: int
+    ) -> dict[str, str]:
+        """Signature headers for a prepared request at ``timestamp`` (empty when unsigned)."""
+        if endpoint.auth != "signed":
+            return {}
+        if self.signer is None:
+            raise CredentialsError(
+                f"{endpoint.name} is signed: pass api_secret or use AsyncClient.from_env()"
+            )
+        assert endpoint.instruction is not None  # guaranteed by Endpoint.__post_init__
+        return self.signer.sign(
+            endpoint.instruction, prepared.signed_params, timestamp=timestamp, window=self.window
+        )
+
+    # -- the loop: one attempt per turn --------------------------------------------------
+
+    async def request(
+        self,
+        endpoint: Endpoint[T],
+        params: Any = None,
+        *,
+        timeout: aiohttp.ClientTimeout | None = None,
+        raw: bool = False,
+        check: Check | None = None,
+        max_retries: int | None = None,
+    ) -> Any:
+        """Run one operation: its typed result, or a :class:`RawResponse` with ``raw``."""
+        prepared = self.prepare(endpoint, params)
+        if endpoint.auth == "signed" and self.signer is None:
+            self.auth_headers(endpoint, prepared, 0)  # raises CredentialsError, nothing sent
+        if self.closed:
+            raise ClientClosedError("this AsyncClient view is closed")
+        session = self.session.get()
+        retries = self.retry.max_retries if max_retries is None else max_retries
+        timeout = self.timeout if timeout is None else timeout
+        attempt = 0
+        resynced = False
+        while True:
+            attempt += 1
+            started = time.perf_counter()
+            status: int | None = None
+            try:
+                status, headers, body, deadline = await self._attempt(
+                    endpoint, prepared, session, timeout
+                )
+                try:
+                    result = self._answer(endpoint, status, headers, body, raw, check)
+                except BpxError as exc:
+                    raise self._tag(exc, prepared, deadline) from None
+            except BpxError as exc:
+                delay = await self._plan_retry(endpoint, exc, attempt, retries, resynced)
+                resynced = resynced or isinstance(exc, RequestExpiredError)
+                self._report(endpoint, attempt, started, status, exc, delay)
+                if delay is None:
+                    raise
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                continue
+            self._report(endpoint, attempt, started, status, None, None)
+            return result
+
+    async def _attempt(
+        self,
+        endpoint: Endpoint[Any],
+        prepared: PreparedRequest,
+        session: aiohttp.ClientSession,
+        timeout: aiohttp.ClientTimeout,
+    ) -> tuple[int, Mapping[str, str], bytes, int | None]:
+        """Wait for the budget, then a connection slot; sign; send; read the bounded answer."""
+        method, path = prepared.method, prepared.path
+        if self.limiter is not None:
+            await self.limiter.acquire(endpoint.historical_data)
+        gate = self.session.gate
+        assert gate is not None
+        pool_wait = timeout.connect or DEFAULT_CONNECT_TIMEOUT
+        if not await gate.acquire(pool_wait):
+            raise self._tag(
+                RequestTimeoutError(
+                    f"{method} {path}: not sent: no connection was free within {pool_wait:g} s "
+                    f"({self.session.max_connections} requests in flight)",
+                    method=method,
+                    path=path,
+                    request_sent=False,
+                ),
+                prepared,
+                None,
+            )
+        try:
+            # Signed only now, when the request can go out: the timestamp is never stale.
+            deadline: int | None = None
+            headers: dict[str, str] = {}
+            if endpoint.auth == "signed":
+                if self.server_clock.due():
+                    await self._resync("periodic", quiet=True)
+                timestamp = self.now_ms()
+                headers = self.auth_headers(endpoint, prepared, timestamp)
+                deadline = timestamp + self.window
+            if prepared.body is not None:
+                headers["Content-Type"] = _JSON_CONTENT_TYPE
+            try:
+                async with session.request(
+                    method,
+                    self.base_url + path,
+                    params=prepared.query or None,
+                    data=prepared.body,
+                    headers=headers,
+                    timeout=timeout,
+                    allow_redirects=False,
+                ) as response:
+                    status = response.status
+                    body = await self._read_body(response, method, path)
+                    answer_headers: Mapping[str, str] = response.headers
+            except _CONNECT_TIMEOUTS:
+                raise self._tag(
+                    RequestTimeoutError(
+                        f"{method} {path}: not sent: connecting timed out",
+                        method=method,
+                        path=path,
+                        request_sent=False,
+                    ),
+                    prepared,
+                    deadline,
+                ) from None
+            except asyncio.TimeoutError:
+                raise self._tag(
+                    ResponseTimeoutError(
+                        f"{method} {path}: may have been processed: no answer in time "
+                        f"after sending{_reconcile_hint(prepared, deadline)}",
+                        method=method,
+                        path=path,
+                    ),
+                    prepared,
+                    deadline,
+                ) from None
+            except aiohttp.ClientConnectorError as exc:
+                raise self._tag(
+                    ConnectionFailedError(
+                        f"{method} {path}: not sent: {type(exc).__name__}: {shorten(str(exc))}",
+                        method=method,
+                        path=path,
+                        request_sent=False,
+                    ),
+                    prepared,
+                    deadline,
+                ) from None
+            except aiohttp.InvalidURL as exc:
+                raise TransportError(
+                    f"{method} {path}: not sent: invalid URL {shorten(str(exc))}",
+                    method=method,
+                    path=path,
+                    request_sent=False,
+                ) from None
+            except aiohttp.ClientError as exc:
+                raise self._tag(
+                    ConnectionLostError(
+                        f"{method} {path}: may have been processed: the connection broke after "
+                        f"sending ({type(exc).__name__}: {shorten(str(exc))})"
+                        f"{_reconcile_hint(prepared, deadline)}",
+                        method=method,
+                        path=path,
+                    ),
+                    prepared,
+                    deadline,
+                ) from None
+        finally:
+            gate.release()
+        if status >= 300:
+            raise self._tag(
+                self._status_error(endpoint, status, answer_headers, body), prepared, deadline
+            )
+        return status, answer_headers, body, deadline
+
+    async def _read_body(self, response: aiohttp.ClientResponse, method: str, path: str) -> bytes:
+        cap = self.max_response_bytes
+        length = response.content_length
+        if length is not None and length <= cap:
+            return await response.read()
+        if length is None:
+            buffer = bytearray()
+            async for chunk in response.content.iter_any():
+                buffer += chunk
+                if len(buffer) > cap:
+                    break
+            else:
+                return bytes(buffer)
+        raise ResponseTooLargeError(
+            f"{method} {path}: the answer is longer than max_response_bytes={cap}",
+            body=b"",
+            method=method,
+            path=path,
+        )
+
+    def _status_error(
+        self, endpoint: Endpoint[Any], status: int, headers: Mapping[str, str], body: bytes
+    ) -> APIError:
+        method, path = endpoint.method, endpoint.path
+        error = api_error_from_response(
+            status=status, body=body, method=method, path=path, headers=dict(headers)
+        )
+        if isinstance(error, RedirectError):
+            error.args = (
+                f"{status} {method} {path}: redirect to {shorten(str(error.location))} refused: "
+                "bpx_async never follows redirects (a signed request must reach only its host)",
+            )
+        elif isinstance(error, RateLimitError) and self.limiter is not None:
+            after = error.retry_after
+            if after:
+                self.limiter.pause(after, endpoint.historical_data)
+                _log.warning("%s %s: 429, budget paused %.3g s", method, path, after)
+        return error
+
+    def _answer(
+        self,
+        endpoint: Endpoint[T],
+        status: int,
+        headers: Mapping[str, str],
+        body: bytes,
+        raw: bool,
+        check: Check | None,
+    ) -> Any:
+        capture = _CAPTURE.get()
+        if raw or capture is not None:
+            answer: RawResponse[T] = RawResponse(
+                status=status,
+                headers=headers,
+                content=body,
+                method=endpoint.method,
+                path=endpoint.path,
+                parse=lambda: read_result(endpoint, status, body, check),
+            )
+            if raw:
+                return answer
+            capture.last = answer  # type: ignore[union-attr]
+        return read_result(endpoint, status, body, check)
+
+    # -- failures ----------------------------------------------------------------------------
+
+    async def _plan_retry(
+        self,
+        endpoint: Endpoint[Any],
+        exc: BpxError,
+        attempt: int,
+        retries: int,
+        resynced: bool,
+    ) -> float | None:
+        """Seconds to wait before the next attempt, or None to raise ``exc``."""
+        safe = endpoint.method in _SAFE_METHODS
+        if isinstance(exc, RequestExpiredError):
+            if resynced:
+                return None
+            offset = await self._resync("a request was rejected as expired")
+            exc.offset_ms = offset
+            if safe and attempt <= retries:
+                return 0.0
+            exc.args = (
+                f"{exc.args[0]} (clock skew: the exchange's clock is {offset:+d} ms from this "
+                "machine's, measured just now; later requests use the correction)",
+            )
+            return None
+        if attempt > retries:
+            return None
+        if isinstance(exc, TransportError):
+            if not exc.request_sent or safe:
+                return self.retry.backoff(attempt)
+            return None
+        if safe and isinstance(exc, APIError) and exc.status in _RETRY_STATUSES:
+            if isinstance(exc, RateLimitError) and exc.retry_after is not None:
+                after = exc.retry_after
+                if after > self.retry.max_delay:
+                    return None  # the server asks for longer than we would sleep: raise
+                return after
+            return self.retry.backoff(attempt)
+        return None
+
+    @staticmethod
+    def _tag(exc: E, prepared: PreparedRequest, deadline: int | None) -> E:
+        """Attach what a bot needs to reconcile: the order's client ids and the deadline."""
+        if prepared.client_ids:
+            exc.client_ids = prepared.client_ids
+            if len(prepared.client_ids) == 1:
+                exc.client_id = prepared.client_ids[0]
+        exc.deadline_ms = deadline
+        return exc
+
+    # -- clock skew ----------------------------------------------------------------------------
+
+    async def sync_time(self, samples: int = 5) -> int:
+        """Measure the exchange's clock offset; apply it to every later timestamp; return it."""
+        if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
+            raise ValueError("samples must be a positive integer")
+        offsets = []
+        for _ in range(samples):
+            sent = time.time_ns()
+            text = await self.request(TIME, max_retries=1, check=milliseconds_text)
+            received = time.time_ns()
+            midpoint_ms = (sent + received) // 2_000_000
+            local_at_midpoint = self.clock() - (received // 1_000_000 - midpoint_ms)
+            offsets.append(int(text) - local_at_midpoint)
+        offset = int(statistics.median(offsets))
+        clock = self.server_clock
+        clock.offset_ms, clock.synced_at = offset, time.monotonic()
+        clock.generation += 1
+        return offset
+
+    async def _resync(self, reason: str, *, quiet: bool = False) -> int:
+        """Sync the clock once for everyone waiting on it; return the offset."""
+        clock = self.server_clock
+        seen = clock.generation
+        async with clock.lock():
+            if clock.generation == seen:
+                before = clock.offset_ms
+                offset = await self.sync_time(samples=3)
+                log = _log.debug if quiet else _log.warning
+                log("clock resync (%s): offset %+d ms (was %+d ms)", reason, offset, before)
+        return clock.offset_ms
+
+    # -- logging and the hook --------------------------------------------------------------
+
+    def _report(
+        self,
+        endpoint: Endpoint[Any],
+        attempt: int,
+        started: float,
+        status: int | None,
+        error: BpxError | None,
+        retry_in: float | None,
+    ) -> None:
+        hook = self.on_request
+        debug = _log.isEnabledFor(logging.DEBUG)
+        if hook is None and not debug and retry_in is None:
+            return
+        latency_ms = (time.perf_counter() - started) * 1000
+        if status is None and isinstance(error, APIError):
+            status = error.status
+        if debug:
+            _log.debug(
+                "%s %s -> %s in %.1f ms (attempt %d)%s",
+                endpoint.method,
+                endpoint.path,
+                status if status is not None else type(error).__name__,
+                latency_ms,
+                attempt,
+                "" if error is None else f": {type(error).__name__}",
+            )
+        if retry_in is not None:
+            _log.warning(
+                "%s %s: attempt %d failed (%s); retrying in %.3g s",
+                endpoint.method,
+                endpoint.path,
+                attempt,
+                status if status is not None else type(error).__name__,
+                retry_in,
+            )
+        if hook is not None:
+            event = RequestEvent(
+                endpoint.name,
+                endpoint.method,
+                endpoint.path,
+                attempt,
+                status,
+                latency_ms,
+                error,
+                retry_in,
+            )
+            try:
+                hook(event)
+            except Exception:
+                _log.exception("the on_request hook raised; ignored")
+
+
+def _with_client_ids(model: Any) -> Any:
+    if isinstance(model, list):
+        return [_with_client_ids(item) for item in model]
+    if isinstance(model, BaseModel) and getattr(model, "client_id", 0) is None:
+        return model.model_copy(update={"client_id": random.randrange(1, 2**32)})
+    return model
+
+
+def _client_ids(wire: Any) -> tuple[int, ...]:
+    if isinstance(wire, dict):
+        found = wire.get("clientId")
+        return (found,) if isinstance(found, int) else ()
+    if isinstance(wire, list):
+        return tuple(
+            item["clientId"]
+            for item in wire
+            if isinstance(item, dict) and isinstance(item.get("clientId"), int)
+        )
+    return ()
+
+
+def _reconcile_hint(prepared: PreparedRequest, deadline: int | None) -> str:
+    parts = []
+    if prepared.client_ids:
+        parts.append("clientId " + ",".join(map(str, prepared.client_ids)))
+    if deadline is not None:
+        parts.append(f"accepted by the exchange until {deadline} ms")
+    return f" ({'; '.join(parts)})" if parts else ""
+
+
+def milliseconds_text(text: str) -> str | None:
+    """A :data:`Check` for the server time: ASCII digits only."""
+    return None if text.isascii() and text.isdigit() else "expected milliseconds as digits"
+
+
+# -- validate the response ---------------------------------------------------------------
+
+
+def read_result(endpoint: Endpoint[T], status: int, body: bytes, check: Check | None) -> T:
+    """The typed result of a 2xx answer, or :class:`ResponseValidationError`."""
+    result: Any
+    if (
+        endpoint.allow_no_content and status in (202, 204) and not body.strip()
+    ) or endpoint.kind == "empty":
+        return None  # type: ignore[return-value]
+    if endpoint.kind == "text":
+        result = body.decode("utf-8", errors="replace").strip()
+    else:
+        try:
+            result = endpoint.response_adapter.validate_json(body)
+        except ValidationError as exc:
+            raise _unexpected(endpoint, body, _describe(exc)) from None
+    if check is not None:
+        complaint = check(result)
+        if complaint is not None:
+            raise _unexpected(endpoint, body, complaint)
+    return result  # type: ignore[no-any-return]
+
+
+def _unexpected(endpoint: Endpoint[Any], body: bytes, problem: str) -> ResponseValidationError:
+    if endpoint.method in _SAFE_METHODS:
+        return ResponseValidationError(
+            f"{endpoint.name}: unexpected response: {problem}",
+            body=body,
+            method=endpoint.method,
+            path=endpoint.path,
+        )
+    # The exchange answered 2xx to a write: it probably acted, but we cannot tell how.
+    return UnreadableResultError(
+        f"{endpoint.name}: may have been processed: unexpected response: {problem}",
+        body=body,
+        method=endpoint.method,
+        path=endpoint.path,
+    )
+
+
+def _dump_json(value: Any) -> bytes:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def _describe(exc: ValidationError, limit: int = 5) -> str:
+    """A short, value-free summary of a pydantic error (inputs are not echoed)."""
+    parts = []
+    for error in exc.errors(include_input=False, include_url=False)[:limit]:
+        where = ".".join(str(p) for p in error["loc"]) or "(root)"
+        parts.append(f"{where}: {error['msg']}")
+    more = exc.error_count() - limit
+    if more > 0:
+        parts.append(f"... and {more} more")
+    return "; ".join(parts)

@@ -1,0 +1,107 @@
+"""Part 5: client-side budgets (2000/min standard, 30/min historical), first come first served,
+waited before signing, shared by views and by clients given the same limiter, paused by a 429."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from bpx_async import AsyncClient, RateLimiter, RateLimitError
+from bpx_async._ratelimit import Budget
+from bpx_async.testing import FakeExchange
+
+
+class _FakeTime:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> _FakeTime:
+    fake = _FakeTime()
+    monkeypatch.setattr("bpx_async._ratelimit.time.monotonic", fake)
+    return fake
+
+
+def test_a_budget_lets_a_burst_through_then_spaces_requests(clock: _FakeTime) -> None:
+    budget = Budget(60, burst=3)  # one a second, three back to back
+    assert [budget.reserve() for _ in range(3)] == [0.0, 0.0, 0.0]
+    assert [budget.reserve() for _ in range(3)] == [1.0, 2.0, 3.0]  # in order of asking
+    clock.now += 10  # idle: the burst is available again
+    assert [budget.reserve() for _ in range(4)] == [0.0, 0.0, 0.0, 1.0]
+
+
+def test_the_documented_defaults(clock: _FakeTime) -> None:
+    limiter = RateLimiter()
+    assert limiter.standard.per_minute == 2000 and limiter.historical.per_minute == 30
+    waits = [limiter.historical.reserve() for _ in range(5)]
+    assert waits[:3] == [0.0, 0.0, 0.0] and waits[3] == pytest.approx(2.0)
+
+
+def test_a_pause_holds_everyone_until_it_ends(clock: _FakeTime) -> None:
+    budget = Budget(6000, burst=100)
+    budget.pause(5)
+    assert budget.reserve() == 5.0
+    clock.now += 5
+    assert budget.reserve() == 0.0
+
+
+def test_budgets_reject_nonsense() -> None:
+    with pytest.raises(ValueError):
+        Budget(0)
+    with pytest.raises(ValueError):
+        Budget(10, burst=0)
+
+
+async def test_historical_routes_spend_their_own_budget(fx: FakeExchange) -> None:
+    limiter = RateLimiter(standard=60_000, historical=600, historical_burst=1)  # 10/s
+    async with AsyncClient(base_url=fx.base_url, rate_limiter=limiter) as client:
+        started = time.monotonic()
+        await asyncio.gather(*(client.markets.ticker("SOL_USDC") for _ in range(20)))
+        standard = time.monotonic() - started
+        started = time.monotonic()
+        await asyncio.gather(*(client.trades.history("SOL_USDC") for _ in range(4)))
+        historical = time.monotonic() - started
+    assert historical >= 0.3  # 4 requests at 10/s after the first: 0.3 s at least
+    assert standard < historical
+
+
+async def test_views_and_clients_given_one_limiter_share_it(fx: FakeExchange, secret: str) -> None:
+    limiter = RateLimiter(standard=600, standard_burst=1)  # 10/s
+    async with (
+        AsyncClient(base_url=fx.base_url, rate_limiter=limiter) as one,
+        AsyncClient(api_secret=secret, base_url=fx.base_url, rate_limiter=limiter) as two,
+    ):
+        assert one.with_options(timeout=2).rate_limiter is limiter
+        started = time.monotonic()
+        await asyncio.gather(
+            one.system.status(),
+            one.with_options(timeout=2).system.status(),
+            two.capital.balances(),
+            two.capital.balances(),
+        )
+        assert time.monotonic() - started >= 0.3
+    # The wait came before signing: each signature is fresh when it reaches the exchange.
+    for request in fx.requests:
+        if "X-Timestamp" in request.headers:
+            assert request.received_ms - int(request.headers["X-Timestamp"]) < 200
+
+
+async def test_a_429_pauses_the_budget_until_retry_after(fx: FakeExchange, secret: str) -> None:
+    fx.faults.add("rate_limit", path="/api/v1/order", method="POST", retry_after=0.5)
+    async with AsyncClient(api_secret=secret, base_url=fx.base_url) as client:
+        with pytest.raises(RateLimitError):  # a write is not retried
+            await client.orders.execute("SOL_USDC", "Bid", "Limit", price="1", quantity="1")
+        started = time.monotonic()
+        await client.system.status()
+        assert time.monotonic() - started >= 0.45
+
+
+def test_the_limiter_can_be_disabled() -> None:
+    assert AsyncClient(rate_limiter=False).rate_limiter is None
+    assert isinstance(AsyncClient().rate_limiter, RateLimiter)

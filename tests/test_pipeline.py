@@ -1,0 +1,110 @@
+"""The engine apart from the facade: views that close only what they own, raw responses for every
+operation, and result checks that raise from the pipeline. Against the FakeExchange on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bpx_async import (
+    AsyncClient,
+    ClientClosedError,
+    NotFoundError,
+    ResponseValidationError,
+)
+from bpx_async.endpoints import markets as market_endpoints
+from bpx_async.endpoints import system as system_endpoints
+from bpx_async.testing import FakeExchange
+
+_ODD_TICKER = {
+    "symbol": "SOL_USDC",
+    "firstPrice": "100",
+    "lastPrice": "101",
+    "priceChangePercent": "N/A",
+    "trades": "7",
+}
+
+
+# --- views close only what they own -------------------------------------------------------
+
+
+async def test_closing_a_with_options_view_leaves_the_parent_open(fx: FakeExchange) -> None:
+    async with AsyncClient(base_url=fx.base_url) as client:
+        async with client.with_options(timeout=2) as fast:
+            assert await fast.system.ping() == "pong"
+        assert fast.closed and not client.closed
+        assert await client.system.ping() == "pong"
+        with pytest.raises(ClientClosedError, match="view is closed"):
+            await fast.system.ping()
+    assert client.closed
+
+
+async def test_closing_the_parent_closes_the_shared_session_for_every_view(
+    fx: FakeExchange,
+) -> None:
+    client = AsyncClient(base_url=fx.base_url)
+    view = client.with_options(window=10_000)
+    assert await view.system.ping() == "pong"
+    session = client._pipeline.session.session
+    assert session is not None and session is view._pipeline.session.session
+    await client.aclose()
+    assert session.closed and view.closed
+    with pytest.raises(ClientClosedError):
+        await view.system.ping()
+
+
+# --- raw responses --------------------------------------------------------------------------
+
+
+async def test_raw_request_returns_status_headers_bytes_and_parses_lazily(
+    fx: FakeExchange,
+) -> None:
+    async with AsyncClient(base_url=fx.base_url) as client:
+        raw = await client.request(market_endpoints.TICKER, {"symbol": "SOL_USDC"}, raw=True)
+    assert raw.status == 200
+    assert raw.headers["Content-Type"].startswith("application/json")
+    assert raw.json()["symbol"] == "SOL_USDC"
+    ticker = raw.parse()
+    assert ticker is not None and ticker.symbol == "SOL_USDC"
+    assert raw.parse() is ticker  # validated once, then cached
+
+
+async def test_raw_keeps_the_data_when_the_model_rejects_a_value(fx: FakeExchange) -> None:
+    fx.faults.add("status", status=200, body=_ODD_TICKER, path="/api/v1/ticker", times=2)
+    async with AsyncClient(base_url=fx.base_url) as client:
+        with pytest.raises(ResponseValidationError):
+            await client.markets.ticker("SOL_USDC")
+        raw = await client.raw(client.markets.ticker, "SOL_USDC")
+    assert raw.status == 200
+    assert raw.json()["priceChangePercent"] == "N/A"
+    with pytest.raises(ResponseValidationError, match=r"price_?[cC]hange_?[pP]ercent"):
+        raw.parse()
+
+
+async def test_raw_of_any_operation_gives_the_operations_own_result(fx: FakeExchange) -> None:
+    async with AsyncClient(base_url=fx.base_url) as client:
+        raw = await client.raw(client.system.time)
+        depth = await client.raw(client.markets.depth, "SOL_USDC", limit=5)
+    assert isinstance(raw.parse(), int) and raw.text() == str(raw.parse())
+    assert depth.status == 200 and len(depth.parse().bids) == 5
+
+
+async def test_raw_lets_http_errors_through_typed(fx: FakeExchange) -> None:
+    fx.faults.add("status", status=404, path="/api/v1/ticker")
+    async with AsyncClient(base_url=fx.base_url) as client:
+        with pytest.raises(NotFoundError):
+            await client.raw(client.markets.ticker, "SOL_USDC")
+
+
+# --- result checks raise from the pipeline ----------------------------------------------------
+
+
+async def test_a_failed_result_check_is_a_response_error_with_the_raw_body(
+    fx: FakeExchange,
+) -> None:
+    fx.faults.add("status", status=200, body="12:00", path="/api/v1/time")
+    async with AsyncClient(base_url=fx.base_url) as client:
+        with pytest.raises(ResponseValidationError, match="milliseconds") as info:
+            await client.system.time()
+    assert info.value.body == b"12:00"
+    assert info.value.path == system_endpoints.TIME.path
