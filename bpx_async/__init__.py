@@ -13,6 +13,7 @@ from .errors import (
     APIError,
     AuthenticationError,
     BadRequestError,
+    BatchError,
     BpxError,
     ClientClosedError,
     ConflictError,
@@ -30,7 +31,7 @@ from .errors import (
     ServiceUnavailableError,
     TransportError,
 )
-from .resources.orders import MAX_BATCH_SIZE, BatchError
+from .resources.orders import MAX_BATCH_SIZE
 from .signing import Signer
 
 __all__ = [
