@@ -50,7 +50,7 @@ class _Binding:
     (the pipeline sends no None); any other default is filled in.
     """
 
-    __slots__ = ("defaults", "keyword", "positional", "qualname", "required", "wire")
+    __slots__ = ("defaults", "keyword", "positional", "qualname", "renamed", "required", "wire")
 
     def __init__(self, func: Callable[..., Any], renames: Mapping[str, str]) -> None:
         self.qualname = func.__qualname__
@@ -69,6 +69,7 @@ class _Binding:
         self.required = tuple(p.name for p in params if p.default is p.empty)
         self.defaults = {p.name: p.default for p in params if p.default not in (p.empty, None)}
         self.wire = {name: renames.get(name, name) for name in names}
+        self.renamed = bool(renames)
 
     def params(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
         """The request parameters of one call, keyed by request-model field."""
@@ -89,6 +90,8 @@ class _Binding:
         for name in self.required:
             if name not in values:
                 raise TypeError(f"{self.qualname}() missing required argument {name!r}")
+        if not self.renamed:
+            return values
         wire = self.wire
         return {wire[name]: value for name, value in values.items()}
 
