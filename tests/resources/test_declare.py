@@ -11,23 +11,15 @@ import pytest
 
 from bpx_async import AsyncClient
 from bpx_async.endpoints import Endpoint
+from bpx_async.endpoints import history as history_endpoints
 from bpx_async.endpoints import markets as market_endpoints
-from bpx_async.models.history import FillHistoryRequest, OrderFill
+from bpx_async.models.history import OrderFill
 from bpx_async.models.markets import Depth, DepthRequest
 from bpx_async.resources import AsyncPager
 from bpx_async.resources._base import Resource, operation, paginated
 
 DEPTH = market_endpoints.DEPTH
-FILLS: Endpoint[list[OrderFill]] = Endpoint(
-    name="history.fills",
-    method="GET",
-    path="/wapi/v1/history/fills",
-    instruction="fillHistoryQueryAll",
-    request=FillHistoryRequest,
-    response=list[OrderFill],
-    auth="signed",
-    docs=("Order", "get_fills"),
-)
+FILLS = history_endpoints.FILLS
 
 
 class RecordingClient:
