@@ -1,4 +1,5 @@
 # mypy: disable-error-code="empty-body"
+# Method bodies are empty on purpose: @operation/@paginated (resources/_base.py) supply them.
 """Account settings and limits: the account summary, its settings, the maximum borrow / order /
 withdrawal quantities, and dust conversion. Every operation is signed.
 """

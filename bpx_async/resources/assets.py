@@ -1,4 +1,5 @@
 # mypy: disable-error-code="empty-body"
+# Method bodies are empty on purpose: @operation/@paginated (resources/_base.py) supply them.
 """Assets and collateral parameters (public)."""
 
 from __future__ import annotations

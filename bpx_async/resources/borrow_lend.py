@@ -1,4 +1,5 @@
 # mypy: disable-error-code="empty-body"
+# Method bodies are empty on purpose: @operation/@paginated (resources/_base.py) supply them.
 """Borrow/lend markets and rates (public) and the account's borrow/lend actions and positions.
 
 Movement and position histories are in ``client.history``.

@@ -1,4 +1,5 @@
 # mypy: disable-error-code="empty-body"
+# Method bodies are empty on purpose: @operation/@paginated (resources/_base.py) supply them.
 """Balances, collateral, deposits, withdrawals and the withdrawal-delay setting.
 
 All signed, except the withdrawal-delay operations whose auth the spec leaves undocumented.

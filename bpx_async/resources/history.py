@@ -1,4 +1,5 @@
 # mypy: disable-error-code="empty-body"
+# Method bodies are empty on purpose: @operation/@paginated (resources/_base.py) supply them.
 """The account's history: fills, orders, funding, settlements, interest, RFQs and more.
 
 Every ``GET /wapi/v1/history/*`` operation is one method returning an :class:`AsyncPager`:

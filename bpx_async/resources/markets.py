@@ -1,4 +1,5 @@
 # mypy: disable-error-code="empty-body"
+# Method bodies are empty on purpose: @operation/@paginated (resources/_base.py) supply them.
 """Markets, tickers, order books, candles, mark prices, funding rates, prediction events,
 securities and their sessions (public).
 """

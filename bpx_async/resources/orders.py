@@ -1,4 +1,5 @@
 # mypy: disable-error-code="empty-body"
+# Method bodies are empty on purpose: @operation/@paginated (resources/_base.py) supply them.
 """Placing, querying and cancelling orders, single and batch.
 
 Nothing here rounds a price or quantity: what the caller passes is what is sent (round

@@ -1,4 +1,5 @@
 # mypy: disable-error-code="empty-body"
+# Method bodies are empty on purpose: @operation/@paginated (resources/_base.py) supply them.
 """Request-for-quote: submit RFQs and accept quotes (requester), submit quotes (maker).
 
 RFQ and quote history live on ``client.history`` (``rfq``, ``rfq_fills``, ``quotes``,

@@ -1,4 +1,5 @@
 # mypy: disable-error-code="empty-body"
+# Method bodies are empty on purpose: @operation/@paginated (resources/_base.py) supply them.
 """Scheduled (TWAP-like) strategies: create, look up, list and cancel.
 
 Strategy history lives on ``client.history.strategies``.

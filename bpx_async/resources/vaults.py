@@ -1,4 +1,5 @@
 # mypy: disable-error-code="empty-body"
+# Method bodies are empty on purpose: @operation/@paginated (resources/_base.py) supply them.
 """Vaults: the public listing and NAV history, and the account's mints, redeems, NAV and pending
 redeems (signed). Mint and redeem histories are in ``client.history``.
 """
