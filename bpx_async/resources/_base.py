@@ -67,7 +67,9 @@ class _Binding:
         )
         self.keyword = frozenset(p.name for p in params if p.kind != p.POSITIONAL_ONLY)
         self.required = tuple(p.name for p in params if p.default is p.empty)
-        self.defaults = {p.name: p.default for p in params if p.default not in (p.empty, None)}
+        self.defaults = {
+            p.name: p.default for p in params if p.default is not p.empty and p.default is not None
+        }
         self.wire = {name: renames.get(name, name) for name in names}
         self.renamed = bool(renames)
 
