@@ -14,6 +14,7 @@ from bpx_async import AsyncClient
 from bpx_async.endpoints import history as ep
 from bpx_async.errors import RequestValidationError, ServerError
 from bpx_async.resources import AsyncPager
+from bpx_async.testing import FakeExchange
 
 FILLS = "/wapi/v1/history/fills"
 
@@ -245,3 +246,25 @@ def test_history_methods_refuse_unknown_and_positional_arguments_like_python(
         signed_client.history.fills(page_size=10)  # type: ignore[call-arg]
     with pytest.raises(TypeError, match="positional"):
         signed_client.history.fills("SOL_USDC")  # type: ignore[misc]
+
+
+# --- over loopback HTTP against the FakeExchange (no aioresponses) -----------------------------
+
+
+async def test_both_modes_against_the_fake_exchange_send_the_pages_they_promise(
+    fx: FakeExchange,
+) -> None:
+    _, secret = fx.add_account({"USDC": "100000"})
+    async with AsyncClient(api_secret=secret, base_url=fx.base_url) as trader:
+        for _ in range(5):
+            await trader.orders.execute("SOL_USDC", "Bid", "Market", quantity="0.10")
+        fx.requests.clear()
+
+        page = await trader.history.orders(symbol="SOL_USDC", limit=2, offset=1)
+        walked = [o async for o in trader.history.orders(symbol="SOL_USDC", limit=2, offset=1)]
+
+    assert len(page) == 2
+    assert len(walked) == 4 and [o.id for o in walked[:2]] == [o.id for o in page]
+    sent = [(r.query.get("limit"), r.query.get("offset")) for r in fx.requests]
+    # One request when awaited; then pages from offset 1 until the short one (1 row at offset 5).
+    assert sent == [("2", "1"), ("2", "1"), ("2", "3"), ("2", "5")]
