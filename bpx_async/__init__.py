@@ -15,6 +15,7 @@ from .errors import (
     APIError,
     AuthenticationError,
     BadRequestError,
+    BatchError,
     BpxError,
     ClientClosedError,
     ConflictError,
@@ -40,7 +41,7 @@ from .errors import (
     TransportError,
     UnreadableResultError,
 )
-from .resources.orders import MAX_BATCH_SIZE, BatchError
+from .resources.orders import MAX_BATCH_SIZE
 from .signing import Signer
 
 __all__ = [

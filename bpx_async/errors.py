@@ -8,6 +8,7 @@
     ├── RequestValidationError    bad input; raised before anything is sent (also a ValueError)
     ├── EventLoopError            the client was used from another event loop than its own
     ├── ResponseValidationError   a 2xx body the response model rejects (keeps the raw body)
+    ├── BatchError                a batch sent as several requests failed part-way (keeps results)
     │   ├── ResponseTooLargeError     the body exceeded ``max_response_bytes``
     │   └── UnreadableResultError     (also OutcomeUnknownError) unreadable 2xx to a write
     ├── TransportError            no HTTP answer at all; ``request_sent`` says if it went out
@@ -45,12 +46,16 @@ import json
 from collections.abc import Mapping
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .models.orders import BatchOrderResult
 
 __all__ = [
     "APIError",
     "AuthenticationError",
     "BadRequestError",
+    "BatchError",
     "BpxError",
     "ClientClosedError",
     "ConflictError",
@@ -115,6 +120,31 @@ class ResponseValidationError(BpxError):
         self.body = body
         self.method = method
         self.path = path
+
+
+class BatchError(BpxError):
+    """A batch sent as several requests failed part-way; what was already answered is kept.
+
+    ``results`` holds the answers received before the failure, in input order (each with its
+    ``index``). The orders at ``failed_indices`` were in the request that raised ``cause``: after
+    a timeout or a dropped connection the exchange may still have placed them, so check with
+    ``orders.open()`` before resending. The orders at ``unsent_indices`` were never sent.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        results: list[BatchOrderResult],
+        failed_indices: range,
+        unsent_indices: range,
+        cause: BpxError,
+    ) -> None:
+        super().__init__(message)
+        self.results = results
+        self.failed_indices = failed_indices
+        self.unsent_indices = unsent_indices
+        self.cause = cause
 
 
 class ResponseTooLargeError(ResponseValidationError):
@@ -288,7 +318,7 @@ _BY_STATUS: dict[int, type[APIError]] = {
 _BY_STATUS.update(dict.fromkeys((300, 301, 302, 303, 307, 308), RedirectError))
 
 # The exchange reports some authentication failures as 400 INVALID_CLIENT_REQUEST with one
-# of these messages (REFERENCE 6.1), so they are matched on the text as well as the code.
+# of these messages, so they are matched on the text as well as the code.
 _AUTH_MESSAGES = ("signature", "expired", "x-timestamp", "x-window", "api key")
 
 

@@ -1,10 +1,11 @@
-"""History pagination: one page with ``limit``/``offset``, then every row with ``iter_*``.
+"""History pagination: await a history method for one page, iterate it for every row.
 
 The history endpoints (``/wapi/v1/history/*``) return at most ``limit`` rows (1..1000) from an
-``offset``. ``history.fills(limit=..., offset=...)`` fetches one page; ``history.iter_fills``
-and ``history.iter_orders`` walk page after page (``page_size`` rows per request) as one async
-iterator, stopping after a short page or ``max_items`` rows. Walking oldest first
-(``sort_direction="Asc"``) keeps the walk stable while new rows arrive.
+``offset``. ``await history.fills(limit=..., offset=...)`` fetches that one page;
+``async for fill in history.fills(limit=...)`` walks page after page (``limit`` rows per
+request) and stops after a short page; ``break`` stops it earlier, and ``.pages()`` yields
+whole pages. Walking oldest first (``sort_direction="Asc"``) keeps the walk stable while new
+rows arrive.
 
 Offline, the example first trades a little so that there is history to page through (several
 pages of 10). With ``--live`` it only reads your account's history (at most 200 rows each).
@@ -17,7 +18,6 @@ Run:
 from __future__ import annotations
 
 import asyncio
-import math
 from collections import Counter
 from decimal import Decimal
 
@@ -51,9 +51,9 @@ async def example(venue: Venue) -> None:
     if not venue.live:
         await make_history(venue)
     symbol = None if venue.live else SYMBOL
-    max_items = LIVE_MAX_ROWS if venue.live else None
+    max_rows = LIVE_MAX_ROWS if venue.live else None
 
-    # One page by hand: limit + offset.
+    # Awaited: one page, limit + offset.
     first, second = await asyncio.gather(
         client.history.fills(symbol=symbol, limit=PAGE_SIZE, offset=0),
         client.history.fills(symbol=symbol, limit=PAGE_SIZE, offset=PAGE_SIZE),
@@ -71,34 +71,34 @@ async def example(venue: Venue) -> None:
         first[:5],
     )
 
-    # Every fill, page after page, as one async iterator.
+    # Iterated: every fill, page after page (PAGE_SIZE rows per request), oldest first.
     count, bought, sold, trade_ids = 0, Decimal(0), Decimal(0), set()
-    async for fill in client.history.iter_fills(
-        symbol=symbol, sort_direction="Asc", page_size=PAGE_SIZE, max_items=max_items
-    ):
+    async for fill in client.history.fills(symbol=symbol, sort_direction="Asc", limit=PAGE_SIZE):
         count += 1
         trade_ids.add((fill.symbol, fill.trade_id))
         if fill.side == Side.BID:
             bought += fill.quantity or 0
         else:
             sold += fill.quantity or 0
-    # The walk ends on a short (possibly empty) page, or when max_items rows were read.
-    if max_items is not None and count >= max_items:
-        requests = math.ceil(count / PAGE_SIZE)
-    else:
-        requests = count // PAGE_SIZE + 1
+        if count == max_rows:
+            break  # no further page is requested
     say(
-        f"iter_fills: {count} fills ({len(trade_ids)} distinct trades) in {requests} "
-        f"requests of up to {PAGE_SIZE}; bought {bought}, sold {sold}"
+        f"every fill: {count} fills ({len(trade_ids)} distinct trades) in pages of up to "
+        f"{PAGE_SIZE}; bought {bought}, sold {sold}"
     )
 
-    # Every order, whatever its final state.
+    # Page by page: every order, whatever its final state.
     statuses: Counter[str] = Counter()
-    async for order in client.history.iter_orders(
-        symbol=symbol, sort_direction="Asc", page_size=PAGE_SIZE, max_items=max_items
-    ):
-        statuses[f"{format_cell(order.order_type)} {format_cell(order.status)}"] += 1
-    say(f"iter_orders: {sum(statuses.values())} orders")
+    pages = 0
+    async for page in client.history.orders(
+        symbol=symbol, sort_direction="Asc", limit=PAGE_SIZE
+    ).pages():
+        pages += 1
+        for order in page:
+            statuses[f"{format_cell(order.order_type)} {format_cell(order.status)}"] += 1
+        if max_rows is not None and sum(statuses.values()) >= max_rows:
+            break
+    say(f"every order: {sum(statuses.values())} orders in {pages} non-empty pages")
     table(
         [Column("type and status", lambda row: row[0]), Column("orders", lambda row: row[1])],
         sorted(statuses.items()),

@@ -9,16 +9,16 @@ from . import ENDPOINTS
 
 
 def markdown_table() -> str:
-    """One row per operation: method, path, instruction, client method, auth."""
+    """One row per operation: method, path, instruction, client method (linked to the
+    operation in the official docs), auth."""
     lines = [
-        "| Method | Path | Instruction | Client method | Auth |",
+        "| Method | Path | Instruction | Client method (official docs) | Auth |",
         "|---|---|---|---|---|",
     ]
     for e in ENDPOINTS:
         instruction = f"`{e.instruction}`" if e.instruction else "—"
-        lines.append(
-            f"| {e.method} | `{e.path}` | {instruction} | `client.{e.name}()` | {e.auth} |"
-        )
+        method = f"[`client.{e.name}()`]({e.docs_url})"
+        lines.append(f"| {e.method} | `{e.path}` | {instruction} | {method} | {e.auth} |")
     return "\n".join(lines)
 
 

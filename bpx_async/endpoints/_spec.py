@@ -2,22 +2,28 @@
 
 Each :class:`Endpoint` says how to call an operation (method, path, signing instruction) and how to
 check what goes out and what comes back (request and response types). The client pipeline reads
-nothing else, so adding an operation means adding one record and one thin resource method.
+nothing else, so adding an operation means adding one record, one request model and one resource
+method signature.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
+from urllib.parse import quote
 
 from pydantic import TypeAdapter
 
-__all__ = ["Auth", "Endpoint", "ResponseKind"]
+__all__ = ["DOCS_URL", "Auth", "Endpoint", "ResponseKind"]
+
+#: The official API documentation; every record links its operation there.
+DOCS_URL = "https://docs.backpack.exchange/"
 
 T = TypeVar("T")
 
-#: ``signed``: Ed25519 headers per REFERENCE 2.2. ``public``: no auth headers. ``session``: the
-#: spec documents no API-key instruction (the web app uses a session); sent unsigned, see README.
+#: ``signed``: Ed25519 ``X-API-Key``/``X-Signature``/``X-Timestamp``/``X-Window`` headers over the
+#: instruction and the sorted parameters. ``public``: no auth headers. ``session``: the spec
+#: documents no API-key instruction (the web app uses a login session); sent unsigned, see README.
 Auth = Literal["public", "signed", "session"]
 #: How to read a 2xx answer: JSON validated by ``response``, text (``/ping``, ``/time``), or
 #: nothing (operations that answer an empty body).
@@ -29,9 +35,13 @@ class Endpoint(Generic[T]):
     """One REST operation. ``T`` is what the client returns for it.
 
     ``request`` is a pydantic model class (query for GET, JSON body otherwise), ``list[Model]`` for
-    the batch body, or None for an operation without parameters. ``response`` is any type pydantic
-    can validate (a model, ``list[Model]``, ``dict[str, Model]``); with ``allow_no_content`` an
-    HTTP 204 (or 202) with no body yields None.
+    the batch body, or None for an operation without parameters. ``response`` is the type pydantic
+    validates a JSON answer into (a model, ``list[Model]``, ``dict[str, Model]``; ``str`` for text
+    answers, ``type(None)`` for empty ones) and is what ``T`` must be: mypy refuses a record
+    annotated ``Endpoint[Depth]`` whose response is ``Ticker``. With ``allow_no_content`` an HTTP
+    204 (or 202) with no body yields None, so such records are ``Endpoint[Model | None]``.
+    ``docs`` is the operation's ``(tag, operationId)`` in the official docs (:attr:`docs_url`);
+    every record of the package has it.
     """
 
     name: str
@@ -39,13 +49,13 @@ class Endpoint(Generic[T]):
     path: str
     instruction: str | None
     request: Any
-    response: Any
+    response: type[T]
     kind: ResponseKind = "json"
     auth: Auth = "public"
     allow_no_content: bool = False
     #: Counts against the 30/min historical-data budget rather than the general 2000/min one.
     historical_data: bool = False
-    doc: str = ""
+    docs: tuple[str, str] | None = None
     _adapters: dict[str, TypeAdapter[Any]] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -55,6 +65,15 @@ class Endpoint(Generic[T]):
             raise ValueError(f"{self.name}: only signed endpoints have an instruction")
         if not self.path.startswith(("/api/", "/wapi/")):
             raise ValueError(f"{self.name}: unexpected path {self.path!r}")
+
+    @property
+    def docs_url(self) -> str:
+        """The operation in the official docs (their anchors spell spaces as dashes), or the
+        docs' front page for a record without ``docs``."""
+        if self.docs is None:
+            return DOCS_URL
+        tag, operation_id = self.docs
+        return f"{DOCS_URL}#tag/{quote(tag.replace(' ', '-'))}/operation/{quote(operation_id)}"
 
     @property
     def request_adapter(self) -> TypeAdapter[Any] | None:

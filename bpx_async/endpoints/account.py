@@ -1,5 +1,5 @@
-"""Endpoint records of the Account group (REFERENCE.md section 3, Account; convertDust is listed
-under Capital there but is an account action reached as ``client.account.convert_dust``).
+"""Endpoint records of the Account group (convertDust is tagged Capital in the docs but is an
+account action, reached as ``client.account.convert_dust``).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from ._spec import Endpoint
 
 GET: Endpoint[AccountSummary] = Endpoint(
     name="account.get",
+    docs=("Account", "get_account"),
     method="GET",
     path="/api/v1/account",
     instruction="accountQuery",
@@ -28,16 +29,18 @@ GET: Endpoint[AccountSummary] = Endpoint(
 )
 UPDATE: Endpoint[None] = Endpoint(
     name="account.update",
+    docs=("Account", "update_account_settings"),
     method="PATCH",
     path="/api/v1/account",
     instruction="accountUpdate",
     request=AccountUpdateRequest,
-    response=None,
+    response=type(None),
     kind="empty",
     auth="signed",
 )
 MAX_BORROW_QUANTITY: Endpoint[MaxBorrowQuantity] = Endpoint(
     name="account.max_borrow_quantity",
+    docs=("Account", "get_max_borrow_quantity"),
     method="GET",
     path="/api/v1/account/limits/borrow",
     instruction="maxBorrowQuantity",
@@ -47,6 +50,7 @@ MAX_BORROW_QUANTITY: Endpoint[MaxBorrowQuantity] = Endpoint(
 )
 MAX_ORDER_QUANTITY: Endpoint[MaxOrderQuantity] = Endpoint(
     name="account.max_order_quantity",
+    docs=("Account", "get_max_order_quantity"),
     method="GET",
     path="/api/v1/account/limits/order",
     instruction="maxOrderQuantity",
@@ -56,6 +60,7 @@ MAX_ORDER_QUANTITY: Endpoint[MaxOrderQuantity] = Endpoint(
 )
 MAX_WITHDRAWAL_QUANTITY: Endpoint[MaxWithdrawalQuantity] = Endpoint(
     name="account.max_withdrawal_quantity",
+    docs=("Account", "get_max_withdrawal_quantity"),
     method="GET",
     path="/api/v1/account/limits/withdrawal",
     instruction="maxWithdrawalQuantity",
@@ -65,11 +70,12 @@ MAX_WITHDRAWAL_QUANTITY: Endpoint[MaxWithdrawalQuantity] = Endpoint(
 )
 CONVERT_DUST: Endpoint[None] = Endpoint(
     name="account.convert_dust",
+    docs=("Capital", "convert_dust"),
     method="POST",
     path="/api/v1/account/convertDust",
     instruction="convertDust",
     request=ConvertDustRequest,
-    response=None,
+    response=type(None),
     kind="empty",
     auth="signed",
 )

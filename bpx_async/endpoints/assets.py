@@ -1,4 +1,4 @@
-"""Endpoint records of the Assets group (REFERENCE.md section 3, Assets)."""
+"""Endpoint records of the Assets group."""
 
 from __future__ import annotations
 
@@ -7,19 +7,19 @@ from ._spec import Endpoint
 
 LIST: Endpoint[list[MarketAsset]] = Endpoint(
     name="assets.list",
+    docs=("Assets", "get_assets"),
     method="GET",
     path="/api/v1/assets",
     instruction=None,
     request=AssetsRequest,
     response=list[MarketAsset],
-    doc="Assets and their tokens per blockchain, optionally for one country.",
 )
 COLLATERAL: Endpoint[list[CollateralSummary]] = Endpoint(
     name="assets.collateral",
+    docs=("Assets", "get_collateral_parameters"),
     method="GET",
     path="/api/v1/collateral",
     instruction=None,
     request=None,
     response=list[CollateralSummary],
-    doc="Collateral parameters (IMF/MMF and haircut functions) of every asset.",
 )

@@ -1,5 +1,5 @@
-"""Endpoint records of the Borrow Lend Markets and Borrow Lend groups (REFERENCE.md section 3).
-The liquidation-price estimate documents no instruction (REFERENCE 2.9 item 7): ``auth="session"``.
+"""Endpoint records of the Borrow Lend Markets and Borrow Lend groups.
+The official spec gives the liquidation-price estimate no signing instruction: ``auth="session"``.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from ._spec import Endpoint
 
 MARKETS: Endpoint[list[BorrowLendMarket]] = Endpoint(
     name="borrow_lend.markets",
+    docs=("Borrow Lend Markets", "get_borrow_lend_markets"),
     method="GET",
     path="/api/v1/borrowLend/markets",
     instruction=None,
@@ -27,6 +28,7 @@ MARKETS: Endpoint[list[BorrowLendMarket]] = Endpoint(
 )
 MARKETS_HISTORY: Endpoint[list[BorrowLendMarketHistory]] = Endpoint(
     name="borrow_lend.markets_history",
+    docs=("Borrow Lend Markets", "get_borrow_lend_markets_history"),
     method="GET",
     path="/api/v1/borrowLend/markets/history",
     instruction=None,
@@ -35,6 +37,7 @@ MARKETS_HISTORY: Endpoint[list[BorrowLendMarketHistory]] = Endpoint(
 )
 APY: Endpoint[ApyRates] = Endpoint(
     name="borrow_lend.apy",
+    docs=("Borrow Lend Markets", "get_apy_rates"),
     method="GET",
     path="/api/v1/borrowLend/apy",
     instruction=None,
@@ -43,16 +46,18 @@ APY: Endpoint[ApyRates] = Endpoint(
 )
 EXECUTE: Endpoint[None] = Endpoint(
     name="borrow_lend.execute",
+    docs=("Borrow Lend", "execute_borrow_lend"),
     method="POST",
     path="/api/v1/borrowLend",
     instruction="borrowLendExecute",
     request=BorrowLendExecuteRequest,
-    response=None,
+    response=type(None),
     kind="empty",
     auth="signed",
 )
 POSITIONS: Endpoint[list[BorrowLendPosition]] = Endpoint(
     name="borrow_lend.positions",
+    docs=("Borrow Lend", "get_borrow_lend_positions"),
     method="GET",
     path="/api/v1/borrowLend/positions",
     instruction="borrowLendPositionQuery",
@@ -62,6 +67,7 @@ POSITIONS: Endpoint[list[BorrowLendPosition]] = Endpoint(
 )
 ESTIMATE_LIQUIDATION_PRICE: Endpoint[EstimatedLiquidationPrice] = Endpoint(
     name="borrow_lend.estimate_liquidation_price",
+    docs=("Borrow Lend", "get_borrow_lend_estimated_liquidation_price"),
     method="GET",
     path="/api/v1/borrowLend/position/liquidationPrice",
     instruction=None,

@@ -1,5 +1,5 @@
-"""Endpoint records of the Capital group (REFERENCE.md section 3, Capital and Withdrawal Delays).
-The withdrawal-delay operations document no instruction (REFERENCE 2.9 item 7): ``auth="session"``.
+"""Endpoint records of the Capital group (docs tags Capital and Withdrawal Delays).
+The official spec gives the withdrawal-delay operations no signing instruction: ``auth="session"``.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from ._spec import Endpoint
 
 BALANCES: Endpoint[dict[str, Balance]] = Endpoint(
     name="capital.balances",
+    docs=("Capital", "get_balances"),
     method="GET",
     path="/api/v1/capital",
     instruction="balanceQuery",
@@ -31,6 +32,7 @@ BALANCES: Endpoint[dict[str, Balance]] = Endpoint(
 )
 COLLATERAL: Endpoint[MarginAccountSummary] = Endpoint(
     name="capital.collateral",
+    docs=("Capital", "get_collateral"),
     method="GET",
     path="/api/v1/capital/collateral",
     instruction="collateralQuery",
@@ -40,6 +42,7 @@ COLLATERAL: Endpoint[MarginAccountSummary] = Endpoint(
 )
 DEPOSIT_ADDRESS: Endpoint[DepositAddress] = Endpoint(
     name="capital.deposit_address",
+    docs=("Capital", "get_deposit_address"),
     method="GET",
     path="/wapi/v1/capital/deposit/address",
     instruction="depositAddressQuery",
@@ -49,6 +52,7 @@ DEPOSIT_ADDRESS: Endpoint[DepositAddress] = Endpoint(
 )
 DEPOSITS: Endpoint[list[Deposit]] = Endpoint(
     name="capital.deposits",
+    docs=("Capital", "get_deposits"),
     method="GET",
     path="/wapi/v1/capital/deposits",
     instruction="depositQueryAll",
@@ -58,6 +62,7 @@ DEPOSITS: Endpoint[list[Deposit]] = Endpoint(
 )
 WITHDRAWALS: Endpoint[list[Withdrawal]] = Endpoint(
     name="capital.withdrawals",
+    docs=("Capital", "get_withdrawals"),
     method="GET",
     path="/wapi/v1/capital/withdrawals",
     instruction="withdrawalQueryAll",
@@ -67,6 +72,7 @@ WITHDRAWALS: Endpoint[list[Withdrawal]] = Endpoint(
 )
 WITHDRAW: Endpoint[Withdrawal] = Endpoint(
     name="capital.withdraw",
+    docs=("Capital", "request_withdrawal"),
     method="POST",
     path="/wapi/v1/capital/withdrawals",
     instruction="withdraw",
@@ -76,6 +82,7 @@ WITHDRAW: Endpoint[Withdrawal] = Endpoint(
 )
 WITHDRAWAL_DELAY: Endpoint[WithdrawalDelay | None] = Endpoint(
     name="capital.withdrawal_delay",
+    docs=("Withdrawal Delays", "get_withdrawal_delay"),
     method="GET",
     path="/wapi/v1/capital/withdrawals/delay",
     instruction=None,
@@ -87,16 +94,18 @@ WITHDRAWAL_DELAY: Endpoint[WithdrawalDelay | None] = Endpoint(
 )
 CREATE_WITHDRAWAL_DELAY: Endpoint[None] = Endpoint(
     name="capital.create_withdrawal_delay",
+    docs=("Withdrawal Delays", "create_withdrawal_delay"),
     method="POST",
     path="/wapi/v1/capital/withdrawals/delay",
     instruction=None,
     request=WithdrawalDelayRequest,
-    response=None,
+    response=type(None),
     kind="empty",
     auth="session",
 )
 UPDATE_WITHDRAWAL_DELAY: Endpoint[WithdrawalDelay] = Endpoint(
     name="capital.update_withdrawal_delay",
+    docs=("Withdrawal Delays", "update_withdrawal_delay"),
     method="PATCH",
     path="/wapi/v1/capital/withdrawals/delay",
     instruction=None,

@@ -1,7 +1,7 @@
-"""Endpoint records of every ``GET /wapi/v1/history/*`` operation (REFERENCE.md section 3).
+"""Endpoint records of every ``GET /wapi/v1/history/*`` operation.
 
-All are signed, answer a JSON list and page with ``limit``/``offset``; ``client.history``
-exposes each one plus an ``iter_*`` twin that walks the pages.
+All are signed, answer a JSON list and page with ``limit``/``offset``; each
+``client.history`` method returns a pager: awaited, one page; iterated, every row.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ from ._spec import Endpoint
 
 FILLS: Endpoint[list[OrderFill]] = Endpoint(
     name="history.fills",
+    docs=("Order", "get_fills"),
     method="GET",
     path="/wapi/v1/history/fills",
     instruction="fillHistoryQueryAll",
@@ -49,6 +50,7 @@ FILLS: Endpoint[list[OrderFill]] = Endpoint(
 )
 ORDERS: Endpoint[list[Order]] = Endpoint(
     name="history.orders",
+    docs=("Order", "get_order_history"),
     method="GET",
     path="/wapi/v1/history/orders",
     instruction="orderHistoryQueryAll",
@@ -58,6 +60,7 @@ ORDERS: Endpoint[list[Order]] = Endpoint(
 )
 FUNDING: Endpoint[list[FundingPayment]] = Endpoint(
     name="history.funding",
+    docs=("Position", "get_funding_payments"),
     method="GET",
     path="/wapi/v1/history/funding",
     instruction="fundingHistoryQueryAll",
@@ -67,6 +70,7 @@ FUNDING: Endpoint[list[FundingPayment]] = Endpoint(
 )
 SETTLEMENT: Endpoint[list[Settlement]] = Endpoint(
     name="history.settlement",
+    docs=("Capital", "get_settlement_history"),
     method="GET",
     path="/wapi/v1/history/settlement",
     instruction="settlementHistoryQueryAll",
@@ -76,6 +80,7 @@ SETTLEMENT: Endpoint[list[Settlement]] = Endpoint(
 )
 INTEREST: Endpoint[list[InterestPayment]] = Endpoint(
     name="history.interest",
+    docs=("Borrow Lend", "get_interest_history"),
     method="GET",
     path="/wapi/v1/history/interest",
     instruction="interestHistoryQueryAll",
@@ -85,6 +90,7 @@ INTEREST: Endpoint[list[InterestPayment]] = Endpoint(
 )
 BORROW_LEND: Endpoint[list[BorrowLendMovement]] = Endpoint(
     name="history.borrow_lend",
+    docs=("Borrow Lend", "get_borrow_lend_history"),
     method="GET",
     path="/wapi/v1/history/borrowLend",
     instruction="borrowHistoryQueryAll",
@@ -94,6 +100,7 @@ BORROW_LEND: Endpoint[list[BorrowLendMovement]] = Endpoint(
 )
 BORROW_LEND_POSITIONS: Endpoint[list[BorrowLendPositionRow]] = Endpoint(
     name="history.borrow_lend_positions",
+    docs=("Borrow Lend", "get_borrow_lend_position_history"),
     method="GET",
     path="/wapi/v1/history/borrowLend/positions",
     instruction="borrowPositionHistoryQueryAll",
@@ -103,6 +110,7 @@ BORROW_LEND_POSITIONS: Endpoint[list[BorrowLendPositionRow]] = Endpoint(
 )
 DUST: Endpoint[list[DustConversion]] = Endpoint(
     name="history.dust",
+    docs=("Capital", "get_dust_history"),
     method="GET",
     path="/wapi/v1/history/dust",
     instruction="dustHistoryQueryAll",
@@ -112,6 +120,7 @@ DUST: Endpoint[list[DustConversion]] = Endpoint(
 )
 POSITIONS: Endpoint[list[PositionHistoryRow]] = Endpoint(
     name="history.positions",
+    docs=("Position", "get_position_history"),
     method="GET",
     path="/wapi/v1/history/position",
     instruction="positionHistoryQueryAll",
@@ -121,6 +130,7 @@ POSITIONS: Endpoint[list[PositionHistoryRow]] = Endpoint(
 )
 RFQ: Endpoint[list[RequestForQuoteHistorical]] = Endpoint(
     name="history.rfq",
+    docs=("RFQ", "get_rfq_history"),
     method="GET",
     path="/wapi/v1/history/rfq",
     instruction="rfqHistoryQueryAll",
@@ -130,6 +140,7 @@ RFQ: Endpoint[list[RequestForQuoteHistorical]] = Endpoint(
 )
 RFQ_FILLS: Endpoint[list[RequestForQuoteFillHistorical]] = Endpoint(
     name="history.rfq_fills",
+    docs=("RFQ", "get_rfq_fill_history"),
     method="GET",
     path="/wapi/v1/history/rfq/fill",
     instruction="rfqFillHistoryQueryAll",
@@ -139,6 +150,7 @@ RFQ_FILLS: Endpoint[list[RequestForQuoteFillHistorical]] = Endpoint(
 )
 QUOTES: Endpoint[list[QuoteHistorical]] = Endpoint(
     name="history.quotes",
+    docs=("RFQ", "get_quote_history"),
     method="GET",
     path="/wapi/v1/history/quote",
     instruction="quoteHistoryQueryAll",
@@ -148,6 +160,7 @@ QUOTES: Endpoint[list[QuoteHistorical]] = Endpoint(
 )
 QUOTE_FILLS: Endpoint[list[QuoteFillHistorical]] = Endpoint(
     name="history.quote_fills",
+    docs=("RFQ", "get_quote_fill_history"),
     method="GET",
     path="/wapi/v1/history/quote/fill",
     instruction="quoteFillHistoryQueryAll",
@@ -157,6 +170,7 @@ QUOTE_FILLS: Endpoint[list[QuoteFillHistorical]] = Endpoint(
 )
 STRATEGIES: Endpoint[list[Strategy]] = Endpoint(
     name="history.strategies",
+    docs=("Strategy", "get_strategies_history"),
     method="GET",
     path="/wapi/v1/history/strategies",
     instruction="strategyHistoryQueryAll",

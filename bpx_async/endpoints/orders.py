@@ -1,4 +1,4 @@
-"""Endpoint records of the Orders group (REFERENCE.md section 3, Order)."""
+"""Endpoint records of the Orders group (docs tag Order)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from ._spec import Endpoint
 
 EXECUTE: Endpoint[PlacedOrder] = Endpoint(
     name="orders.execute",
+    docs=("Order", "execute_order"),
     method="POST",
     path="/api/v1/order",
     instruction="orderExecute",
@@ -30,6 +31,7 @@ EXECUTE: Endpoint[PlacedOrder] = Endpoint(
 #: One request of a batch; ``Orders.execute_batch`` splits longer lists into several of these.
 EXECUTE_BATCH: Endpoint[list[BatchOrderResult]] = Endpoint(
     name="orders.execute_batch",
+    docs=("Order", "execute_order_batch"),
     method="POST",
     path="/api/v1/orders",
     instruction="orderExecute",
@@ -39,6 +41,7 @@ EXECUTE_BATCH: Endpoint[list[BatchOrderResult]] = Endpoint(
 )
 QUERY: Endpoint[PlacedOrder] = Endpoint(
     name="orders.get",
+    docs=("Order", "get_order"),
     method="GET",
     path="/api/v1/order",
     instruction="orderQuery",
@@ -48,6 +51,7 @@ QUERY: Endpoint[PlacedOrder] = Endpoint(
 )
 CANCEL: Endpoint[PlacedOrder | None] = Endpoint(
     name="orders.cancel",
+    docs=("Order", "cancel_order"),
     method="DELETE",
     path="/api/v1/order",
     instruction="orderCancel",
@@ -58,6 +62,7 @@ CANCEL: Endpoint[PlacedOrder | None] = Endpoint(
 )
 OPEN_ORDERS: Endpoint[list[PlacedOrder]] = Endpoint(
     name="orders.open",
+    docs=("Order", "get_open_orders"),
     method="GET",
     path="/api/v1/orders",
     instruction="orderQueryAll",
@@ -67,6 +72,7 @@ OPEN_ORDERS: Endpoint[list[PlacedOrder]] = Endpoint(
 )
 CANCEL_ALL: Endpoint[list[PlacedOrder] | None] = Endpoint(
     name="orders.cancel_all",
+    docs=("Order", "cancel_open_orders"),
     method="DELETE",
     path="/api/v1/orders",
     instruction="orderCancelAll",

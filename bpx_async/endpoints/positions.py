@@ -1,4 +1,4 @@
-"""Endpoint records of the Positions group (REFERENCE.md section 3, Position; the position and
+"""Endpoint records of the Positions group (docs tag Position; the position and
 funding histories under ``/wapi/v1/history`` belong to ``client.history``).
 """
 
@@ -9,6 +9,7 @@ from ._spec import Endpoint
 
 LIST: Endpoint[list[FuturePosition]] = Endpoint(
     name="positions.list",
+    docs=("Position", "get_positions"),
     method="GET",
     path="/api/v1/position",
     instruction="positionQuery",

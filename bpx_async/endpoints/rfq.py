@@ -1,4 +1,4 @@
-"""Endpoint records of the RFQ group (REFERENCE.md section 3, RFQ; history is in ``history``)."""
+"""Endpoint records of the RFQ group (history is in ``history``)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from ._spec import Endpoint
 
 SUBMIT: Endpoint[RequestForQuote] = Endpoint(
     name="rfq.submit",
+    docs=("RFQ", "submit_rfq"),
     method="POST",
     path="/api/v1/rfq",
     instruction="rfqSubmit",
@@ -26,6 +27,7 @@ SUBMIT: Endpoint[RequestForQuote] = Endpoint(
 )
 ACCEPT_QUOTE: Endpoint[RequestForQuote] = Endpoint(
     name="rfq.accept_quote",
+    docs=("RFQ", "accept_quote"),
     method="POST",
     path="/api/v1/rfq/accept",
     instruction="quoteAccept",
@@ -35,6 +37,7 @@ ACCEPT_QUOTE: Endpoint[RequestForQuote] = Endpoint(
 )
 CANCEL: Endpoint[RequestForQuote] = Endpoint(
     name="rfq.cancel",
+    docs=("RFQ", "cancel_rfq"),
     method="POST",
     path="/api/v1/rfq/cancel",
     instruction="rfqCancel",
@@ -44,6 +47,7 @@ CANCEL: Endpoint[RequestForQuote] = Endpoint(
 )
 REFRESH: Endpoint[RequestForQuote] = Endpoint(
     name="rfq.refresh",
+    docs=("RFQ", "refresh_rfq"),
     method="POST",
     path="/api/v1/rfq/refresh",
     instruction="rfqRefresh",
@@ -53,6 +57,7 @@ REFRESH: Endpoint[RequestForQuote] = Endpoint(
 )
 SUBMIT_QUOTE: Endpoint[Quote] = Endpoint(
     name="rfq.submit_quote",
+    docs=("RFQ", "submit_quote"),
     method="POST",
     path="/api/v1/rfq/quote",
     instruction="quoteSubmit",
@@ -62,6 +67,7 @@ SUBMIT_QUOTE: Endpoint[Quote] = Endpoint(
 )
 OPEN: Endpoint[list[RfqWithQuotes]] = Endpoint(
     name="rfq.open",
+    docs=("RFQ", "get_open_rfqs"),
     method="GET",
     path="/api/v1/rfqs",
     instruction="rfqQuery",

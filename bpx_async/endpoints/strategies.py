@@ -1,4 +1,4 @@
-"""Endpoint records of the Strategy group (REFERENCE.md section 3; history is in ``history``)."""
+"""Endpoint records of the Strategy group (history is in ``history``)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from ._spec import Endpoint
 
 CREATE: Endpoint[ScheduledStrategy] = Endpoint(
     name="strategies.create",
+    docs=("Strategy", "strategy_create"),
     method="POST",
     path="/api/v1/strategy",
     instruction="strategyCreate",
@@ -23,6 +24,7 @@ CREATE: Endpoint[ScheduledStrategy] = Endpoint(
 )
 GET: Endpoint[ScheduledStrategy] = Endpoint(
     name="strategies.get",
+    docs=("Strategy", "get_strategy"),
     method="GET",
     path="/api/v1/strategy",
     instruction="strategyQuery",
@@ -32,6 +34,7 @@ GET: Endpoint[ScheduledStrategy] = Endpoint(
 )
 CANCEL: Endpoint[ScheduledStrategy | None] = Endpoint(
     name="strategies.cancel",
+    docs=("Strategy", "cancel_strategy"),
     method="DELETE",
     path="/api/v1/strategy",
     instruction="strategyCancel",
@@ -42,6 +45,7 @@ CANCEL: Endpoint[ScheduledStrategy | None] = Endpoint(
 )
 OPEN: Endpoint[list[ScheduledStrategy]] = Endpoint(
     name="strategies.open",
+    docs=("Strategy", "get_open_strategies"),
     method="GET",
     path="/api/v1/strategies",
     instruction="strategyQueryAll",
@@ -51,6 +55,7 @@ OPEN: Endpoint[list[ScheduledStrategy]] = Endpoint(
 )
 CANCEL_ALL: Endpoint[list[ScheduledStrategy] | None] = Endpoint(
     name="strategies.cancel_all",
+    docs=("Strategy", "cancel_open_strategies"),
     method="DELETE",
     path="/api/v1/strategies",
     instruction="strategyCancelAll",

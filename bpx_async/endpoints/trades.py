@@ -1,4 +1,4 @@
-"""Endpoint records of the Trades group (REFERENCE.md section 3, Trades)."""
+"""Endpoint records of the Trades group."""
 
 from __future__ import annotations
 
@@ -7,20 +7,20 @@ from ._spec import Endpoint
 
 RECENT: Endpoint[list[Trade]] = Endpoint(
     name="trades.recent",
+    docs=("Trades", "get_recent_trades"),
     method="GET",
     path="/api/v1/trades",
     instruction=None,
     request=RecentTradesRequest,
     response=list[Trade],
-    doc="The latest public trades of a market (at most 1000).",
 )
 HISTORY: Endpoint[list[Trade]] = Endpoint(
     name="trades.history",
+    docs=("Trades", "get_historical_trades"),
     method="GET",
     path="/api/v1/trades/history",
     instruction=None,
     request=HistoricalTradesRequest,
     response=list[Trade],
     historical_data=True,
-    doc="Older public trades of a market, paged with limit/offset.",
 )

@@ -1,4 +1,4 @@
-"""Endpoint records of the Vaults group (REFERENCE.md section 3, Vaults; the vault mint/redeem
+"""Endpoint records of the Vaults group (the vault mint/redeem
 histories under ``/wapi/v1/history`` belong to ``client.history``).
 """
 
@@ -18,6 +18,7 @@ from ._spec import Endpoint
 
 LIST: Endpoint[list[Vault]] = Endpoint(
     name="vaults.list",
+    docs=("Vaults", "get_vaults"),
     method="GET",
     path="/api/v1/vaults",
     instruction=None,
@@ -26,6 +27,7 @@ LIST: Endpoint[list[Vault]] = Endpoint(
 )
 HISTORY: Endpoint[list[VaultHistory]] = Endpoint(
     name="vaults.history",
+    docs=("Vaults", "get_vault_history"),
     method="GET",
     path="/api/v1/vaults/history",
     instruction=None,
@@ -34,36 +36,40 @@ HISTORY: Endpoint[list[VaultHistory]] = Endpoint(
 )
 MINT: Endpoint[None] = Endpoint(
     name="vaults.mint",
+    docs=("Vaults", "vault_mint"),
     method="POST",
     path="/api/v1/vault/mint",
     instruction="vaultMint",
     request=VaultMintRequest,
-    response=None,
+    response=type(None),
     kind="empty",
     auth="signed",
 )
 REDEEM: Endpoint[None] = Endpoint(
     name="vaults.redeem",
+    docs=("Vaults", "vault_redeem"),
     method="POST",
     path="/api/v1/vault/redeem",
     instruction="vaultRedeemRequest",
     request=VaultRedeemRequest,
-    response=None,
+    response=type(None),
     kind="empty",
     auth="signed",
 )
 CANCEL_REDEEM: Endpoint[None] = Endpoint(
     name="vaults.cancel_redeem",
+    docs=("Vaults", "vault_redeem_cancel"),
     method="DELETE",
     path="/api/v1/vault/redeem",
     instruction="vaultRedeemCancel",
     request=VaultIdRequest,
-    response=None,
+    response=type(None),
     kind="empty",
     auth="signed",
 )
 NAV: Endpoint[VaultNav] = Endpoint(
     name="vaults.nav",
+    docs=("Vaults", "get_vault_nav"),
     method="GET",
     path="/api/v1/vault/nav",
     instruction="vaultNavQuery",
@@ -73,6 +79,7 @@ NAV: Endpoint[VaultNav] = Endpoint(
 )
 PENDING_REDEEMS: Endpoint[list[VaultRedeem]] = Endpoint(
     name="vaults.pending_redeems",
+    docs=("Vaults", "get_vault_pending_redeems"),
     method="GET",
     path="/api/v1/vault/redeems/pending",
     instruction="vaultPendingRedeemsQuery",

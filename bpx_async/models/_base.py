@@ -20,6 +20,7 @@ from pydantic import (
     ConfigDict,
     Field,
     Strict,
+    model_validator,
 )
 from pydantic.alias_generators import to_camel
 
@@ -31,11 +32,16 @@ __all__ = [
     "DecimalStr",
     "EpochMillis",
     "MarketTypes",
+    "NonEmptyStr",
     "NullableList",
     "OpenEnum",
+    "PageLimit",
+    "PageOffset",
     "PercentOrDecimalStr",
     "PositiveDecimalStr",
     "RequestModel",
+    "Symbol",
+    "TimeWindow",
     "Uint16",
     "Uint32",
     "Uint64",
@@ -164,6 +170,15 @@ PositiveDecimalStr = Annotated[str, BeforeValidator(_to_decimal_text), AfterVali
 #: A positive decimal, or a percentage such as ``"50%"`` (trigger quantities).
 PercentOrDecimalStr = Annotated[str, BeforeValidator(_percent_or_decimal)]
 
+#: A market or asset symbol (``SOL_USDC``, ``SOL_USDC_PERP``, ``SOL``): free-form, never empty.
+Symbol = Annotated[str, Field(min_length=1)]
+#: An id or other text parameter that must not be empty.
+NonEmptyStr = Annotated[str, Field(min_length=1)]
+#: Rows per page of a ``limit``/``offset`` query: 1..1000 (the exchange's default is 100).
+PageLimit = Annotated[int, Strict(), Field(ge=1, le=1000)]
+#: Rows to skip before a page of a ``limit``/``offset`` query.
+PageOffset = Annotated[int, Strict(), Field(ge=0, le=2**64 - 1)]
+
 Uint16 = Annotated[int, Strict(), Field(ge=0, le=2**16 - 1)]
 Uint32 = Annotated[int, Strict(), Field(ge=0, le=2**32 - 1)]
 Uint64 = Annotated[int, Strict(), Field(ge=0, le=2**64 - 1)]
@@ -204,3 +219,17 @@ MarketTypes = Annotated[
     Field(min_length=1),
     AfterValidator(_sorted_unique),
 ]
+
+
+class TimeWindow(RequestModel):
+    """The ``from``/``to`` filters of a query (``from_`` in Python, as ``from`` is a keyword):
+    :data:`EpochMillis` bounds, ``from`` never later than ``to``."""
+
+    from_: EpochMillis | None = Field(default=None, alias="from")
+    to: EpochMillis | None = Field(default=None, alias="to")
+
+    @model_validator(mode="after")
+    def _from_before_to(self) -> TimeWindow:
+        if self.from_ is not None and self.to is not None and self.from_ > self.to:
+            raise ValueError("'from' must not be later than 'to'")
+        return self

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pydantic import Field, StrictBool, model_validator
+from pydantic import StrictBool, model_validator
 
-from ._base import BpxModel, OpenEnum, PositiveDecimalStr, RequestModel
+from ._base import BpxModel, OpenEnum, PositiveDecimalStr, RequestModel, Symbol
 from .enums import Side
 
 __all__ = [
@@ -65,13 +65,13 @@ class AccountUpdateRequest(RequestModel):
 class ConvertDustRequest(RequestModel):
     """Body of ``POST /api/v1/account/convertDust``; without ``symbol`` every dust balance."""
 
-    symbol: str | None = Field(default=None, min_length=1)
+    symbol: Symbol | None = None
 
 
 class MaxBorrowQuantityRequest(RequestModel):
     """Query of ``GET /api/v1/account/limits/borrow``."""
 
-    symbol: str = Field(min_length=1)
+    symbol: Symbol
 
 
 class MaxBorrowQuantity(BpxModel):
@@ -84,7 +84,7 @@ class MaxBorrowQuantity(BpxModel):
 class MaxOrderQuantityRequest(RequestModel):
     """Query of ``GET /api/v1/account/limits/order``."""
 
-    symbol: str = Field(min_length=1)
+    symbol: Symbol
     side: Side
     price: PositiveDecimalStr | None = None
     reduce_only: StrictBool | None = None
@@ -109,7 +109,7 @@ class MaxOrderQuantity(BpxModel):
 class MaxWithdrawalQuantityRequest(RequestModel):
     """Query of ``GET /api/v1/account/limits/withdrawal``."""
 
-    symbol: str = Field(min_length=1)
+    symbol: Symbol
     auto_borrow: StrictBool | None = None
     auto_lend_redeem: StrictBool | None = None
 

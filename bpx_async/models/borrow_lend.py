@@ -17,6 +17,7 @@ from ._base import (
     OpenEnum,
     PositiveDecimalStr,
     RequestModel,
+    Symbol,
     Uint16,
     UtcDateTime,
 )
@@ -67,7 +68,7 @@ class BorrowLendMarketsHistoryRequest(RequestModel):
     """Query of ``GET /api/v1/borrowLend/markets/history``."""
 
     interval: BorrowLendMarketHistoryInterval
-    symbol: str | None = Field(default=None, min_length=1)
+    symbol: Symbol | None = None
 
 
 class BorrowLendMarketHistory(BpxModel):
@@ -116,7 +117,7 @@ class ApyRates(BpxModel):
 class BorrowLendExecuteRequest(RequestModel):
     """Body of ``POST /api/v1/borrowLend`` (``BorrowLendExecutePayload``)."""
 
-    symbol: str = Field(min_length=1)
+    symbol: Symbol
     side: BorrowLendSide
     quantity: PositiveDecimalStr
 

@@ -8,15 +8,19 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Annotated, Union
 
-from pydantic import Field, Strict, StrictBool, model_validator
+from pydantic import Field, Strict, StrictBool
 
 from ._base import (
     BpxModel,
-    EpochMillis,
+    NonEmptyStr,
     NullableList,
     OpenEnum,
+    PageLimit,
+    PageOffset,
     PositiveDecimalStr,
     RequestModel,
+    Symbol,
+    TimeWindow,
     Uint16,
     Uint32,
     UtcDateTime,
@@ -118,17 +122,9 @@ class DepositAddress(BpxModel):
     address: str
 
 
-class _TimeRange(RequestModel):
-    from_: EpochMillis | None = Field(default=None, alias="from")
-    to: EpochMillis | None = Field(default=None, alias="to")
-    limit: int | None = Field(default=None, ge=1, le=1000, strict=True)
-    offset: int | None = Field(default=None, ge=0, strict=True)
-
-    @model_validator(mode="after")
-    def _ordered(self) -> _TimeRange:
-        if self.from_ is not None and self.to is not None and self.from_ > self.to:
-            raise ValueError("'from' is after 'to'")
-        return self
+class _TimeRange(TimeWindow):
+    limit: PageLimit | None = None
+    offset: PageOffset | None = None
 
 
 class DepositsRequest(_TimeRange):
@@ -171,7 +167,7 @@ class WithdrawalRecipientInformation(RequestModel):
 
     Unlike every other parameter its keys are snake_case on the wire. The fields are declared in
     key order so the object is sent and signed as the same compact, key-sorted JSON text, which
-    is also what the official Rust client signs for a nested object (REFERENCE 2.4).
+    is also what the official Rust client signs for a nested object.
     """
 
     sanctions_representation: StrictBool | None = Field(
@@ -184,12 +180,12 @@ class WithdrawalRecipientInformation(RequestModel):
 class WithdrawRequest(RequestModel):
     """Body of ``POST /wapi/v1/capital/withdrawals``."""
 
-    address: str = Field(min_length=1)
+    address: NonEmptyStr
     blockchain: _BlockchainName
     client_id: str | None = Field(default=None, min_length=1, max_length=255)
     quantity: PositiveDecimalStr
-    symbol: str = Field(min_length=1)
-    two_factor_token: str | None = Field(default=None, min_length=1)
+    symbol: Symbol
+    two_factor_token: NonEmptyStr | None = None
     auto_borrow: StrictBool | None = None
     auto_lend_redeem: StrictBool | None = None
     recipient_information: WithdrawalRecipientInformation | None = None
@@ -228,7 +224,7 @@ class WithdrawalDelayRequest(RequestModel):
     """Body of ``POST`` / ``PATCH /wapi/v1/capital/withdrawals/delay`` (both need a 2FA token)."""
 
     withdrawal_delay_hours: Uint32
-    two_factor_token: str = Field(min_length=1)
+    two_factor_token: NonEmptyStr
 
 
 class WithdrawalDelay(BpxModel):

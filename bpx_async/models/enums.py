@@ -1,4 +1,4 @@
-"""Enumerations of the Backpack API with their exact wire strings (REFERENCE.md section 5).
+"""Enumerations of the Backpack API with their exact wire strings.
 
 Request models accept only these values. Response models wrap them in ``OpenEnum`` so that a
 value added by the exchange later arrives as a plain string instead of failing validation.

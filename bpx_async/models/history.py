@@ -1,7 +1,7 @@
 """Request and response models of the ``/wapi/v1/history/*`` endpoints.
 
-Every history query pages with ``limit``/``offset`` (REFERENCE 6.4); rows carry zone-less UTC
-timestamps (REFERENCE 8.3), returned here as aware ``datetime`` objects.
+Every history query pages with ``limit`` (1..1000, default 100) and ``offset``; rows carry
+zone-less UTC timestamps (``2025-07-27T17:39:00.092``), returned here as aware ``datetime`` objects.
 """
 
 from __future__ import annotations
@@ -15,17 +15,19 @@ from pydantic import (
     Field,
     PlainSerializer,
     Strict,
-    model_validator,
 )
 
 from ._base import (
     BpxModel,
-    EpochMillis,
     MarketTypes,
+    NonEmptyStr,
     OpenEnum,
+    PageLimit,
+    PageOffset,
     RequestModel,
+    Symbol,
+    TimeWindow,
     Uint16,
-    Uint64,
     UtcDateTime,
 )
 from .enums import (
@@ -103,8 +105,8 @@ def _join_sources(values: list[BorrowLendSource]) -> str:
 
 
 #: The ``sources`` filter of borrow/lend history: one query value holding comma-separated
-#: BorrowLendSource names (REFERENCE 3.1). Accepts a sequence of sources, one source, or the
-#: comma-separated text itself; every name is checked.
+#: BorrowLendSource names (``sources=Manual,Interest``). Accepts a sequence of sources, one
+#: source, or the comma-separated text itself; every name is checked.
 BorrowLendSources = Annotated[
     list[BorrowLendSource],
     BeforeValidator(_split_sources),
@@ -112,38 +114,24 @@ BorrowLendSources = Annotated[
     PlainSerializer(_join_sources, return_type=str),
 ]
 
-_PageLimit = Annotated[int, Strict(), Field(ge=1, le=1000)]
-
-
 class HistoryPageRequest(RequestModel):
     """Paging fields every history query shares: up to ``limit`` rows (1..1000, server
     default 100) starting at ``offset``, sorted by ``sort_direction``."""
 
-    limit: _PageLimit | None = None
-    offset: Uint64 | None = None
+    limit: PageLimit | None = None
+    offset: PageOffset | None = None
     sort_direction: SortDirection | None = None
-
-
-class _TimeRange(RequestModel):
-    from_: EpochMillis | None = Field(default=None, alias="from")
-    to: EpochMillis | None = Field(default=None, alias="to")
-
-    @model_validator(mode="after")
-    def _from_before_to(self) -> _TimeRange:
-        if self.from_ is not None and self.to is not None and self.from_ > self.to:
-            raise ValueError("'from' must not be later than 'to'")
-        return self
 
 
 # --- requests ------------------------------------------------------------------------------
 
 
-class FillHistoryRequest(HistoryPageRequest, _TimeRange):
+class FillHistoryRequest(HistoryPageRequest, TimeWindow):
     """Query of ``GET /wapi/v1/history/fills``. ``from``/``to`` in ms."""
 
-    order_id: str | None = Field(default=None, min_length=1)
-    strategy_id: str | None = Field(default=None, min_length=1)
-    symbol: str | None = Field(default=None, min_length=1)
+    order_id: NonEmptyStr | None = None
+    strategy_id: NonEmptyStr | None = None
+    symbol: Symbol | None = None
     fill_type: FillType | None = None
     market_type: MarketTypes | None = None
 
@@ -151,9 +139,9 @@ class FillHistoryRequest(HistoryPageRequest, _TimeRange):
 class OrderHistoryRequest(HistoryPageRequest):
     """Query of ``GET /wapi/v1/history/orders``."""
 
-    order_id: str | None = Field(default=None, min_length=1)
-    strategy_id: str | None = Field(default=None, min_length=1)
-    symbol: str | None = Field(default=None, min_length=1)
+    order_id: NonEmptyStr | None = None
+    strategy_id: NonEmptyStr | None = None
+    symbol: Symbol | None = None
     market_type: MarketTypes | None = None
 
 
@@ -161,7 +149,7 @@ class FundingHistoryRequest(HistoryPageRequest):
     """Query of ``GET /wapi/v1/history/funding``."""
 
     subaccount_id: Uint16 | None = None
-    symbol: str | None = Field(default=None, min_length=1)
+    symbol: Symbol | None = None
 
 
 class SettlementHistoryRequest(HistoryPageRequest):
@@ -173,9 +161,9 @@ class SettlementHistoryRequest(HistoryPageRequest):
 class InterestHistoryRequest(HistoryPageRequest):
     """Query of ``GET /wapi/v1/history/interest``."""
 
-    asset: str | None = Field(default=None, min_length=1)
-    symbol: str | None = Field(default=None, min_length=1)
-    position_id: str | None = Field(default=None, min_length=1)
+    asset: Symbol | None = None
+    symbol: Symbol | None = None
+    position_id: NonEmptyStr | None = None
     source: InterestPaymentSource | None = None
 
 
@@ -184,14 +172,14 @@ class BorrowLendHistoryRequest(HistoryPageRequest):
 
     event_type: BorrowLendEventType | None = Field(default=None, alias="type")
     sources: BorrowLendSources | None = None
-    position_id: str | None = Field(default=None, min_length=1)
-    symbol: str | None = Field(default=None, min_length=1)
+    position_id: NonEmptyStr | None = None
+    symbol: Symbol | None = None
 
 
 class BorrowLendPositionHistoryRequest(HistoryPageRequest):
     """Query of ``GET /wapi/v1/history/borrowLend/positions``."""
 
-    symbol: str | None = Field(default=None, min_length=1)
+    symbol: Symbol | None = None
     side: BorrowLendSide | None = None
     state: BorrowLendPositionState | None = None
 
@@ -200,13 +188,13 @@ class DustHistoryRequest(HistoryPageRequest):
     """Query of ``GET /wapi/v1/history/dust``."""
 
     id: Annotated[int, Strict(), Field(ge=0, le=2**63 - 1)] | None = None
-    symbol: str | None = Field(default=None, min_length=1)
+    symbol: Symbol | None = None
 
 
 class PositionHistoryRequest(HistoryPageRequest):
     """Query of ``GET /wapi/v1/history/position``."""
 
-    symbol: str | None = Field(default=None, min_length=1)
+    symbol: Symbol | None = None
     state: PositionState | None = None
     market_type: MarketTypes | None = None
 
@@ -214,8 +202,8 @@ class PositionHistoryRequest(HistoryPageRequest):
 class RfqHistoryRequest(HistoryPageRequest):
     """Query of ``GET /wapi/v1/history/rfq``."""
 
-    rfq_id: str | None = Field(default=None, min_length=1)
-    symbol: str | None = Field(default=None, min_length=1)
+    rfq_id: NonEmptyStr | None = None
+    symbol: Symbol | None = None
     status: OrderStatus | None = None
     side: Side | None = None
     deferred_settlement: bool | None = None
@@ -224,8 +212,8 @@ class RfqHistoryRequest(HistoryPageRequest):
 class RfqFillHistoryRequest(HistoryPageRequest):
     """Query of ``GET /wapi/v1/history/rfq/fill``."""
 
-    quote_id: str | None = Field(default=None, min_length=1)
-    symbol: str | None = Field(default=None, min_length=1)
+    quote_id: NonEmptyStr | None = None
+    symbol: Symbol | None = None
     side: Side | None = None
     fill_type: RfqFillType | None = None
     deferred_settlement: bool | None = None
@@ -234,8 +222,8 @@ class RfqFillHistoryRequest(HistoryPageRequest):
 class QuoteHistoryRequest(HistoryPageRequest):
     """Query of ``GET /wapi/v1/history/quote``."""
 
-    quote_id: str | None = Field(default=None, min_length=1)
-    symbol: str | None = Field(default=None, min_length=1)
+    quote_id: NonEmptyStr | None = None
+    symbol: Symbol | None = None
     status: OrderStatus | None = None
     deferred_settlement: bool | None = None
 
@@ -243,16 +231,16 @@ class QuoteHistoryRequest(HistoryPageRequest):
 class QuoteFillHistoryRequest(HistoryPageRequest):
     """Query of ``GET /wapi/v1/history/quote/fill``."""
 
-    quote_id: str | None = Field(default=None, min_length=1)
-    symbol: str | None = Field(default=None, min_length=1)
+    quote_id: NonEmptyStr | None = None
+    symbol: Symbol | None = None
     side: Side | None = None
 
 
 class StrategyHistoryRequest(HistoryPageRequest):
     """Query of ``GET /wapi/v1/history/strategies``."""
 
-    strategy_id: str | None = Field(default=None, min_length=1)
-    symbol: str | None = Field(default=None, min_length=1)
+    strategy_id: NonEmptyStr | None = None
+    symbol: Symbol | None = None
     market_type: MarketTypes | None = None
 
 

@@ -11,7 +11,18 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, Strict, model_validator
 
-from ._base import BpxModel, MarketTypes, NullableList, OpenEnum, RequestModel, UtcDateTime
+from ._base import (
+    BpxModel,
+    MarketTypes,
+    NonEmptyStr,
+    NullableList,
+    OpenEnum,
+    PageLimit,
+    PageOffset,
+    RequestModel,
+    Symbol,
+    UtcDateTime,
+)
 from .enums import (
     DepthLimit,
     KlineInterval,
@@ -64,9 +75,6 @@ _MAX_UNIX_SECONDS = 10**11
 
 # --- request-side types --------------------------------------------------------------------
 
-#: A market symbol such as ``SOL_USDC`` or ``SOL_USDC_PERP``; free-form, but never empty.
-Symbol = Annotated[str, Field(min_length=1)]
-
 
 def _to_unix_seconds(value: Any) -> Any:
     if isinstance(value, datetime):
@@ -94,10 +102,6 @@ def _depth_limit_text(value: Any) -> Any:
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     return value
-
-
-_Limit1000 = Annotated[int, Strict(), Field(ge=1, le=1000)]
-_Offset = Annotated[int, Strict(), Field(ge=0)]
 
 
 class TickerRequest(RequestModel):
@@ -166,19 +170,19 @@ class FundingRatesRequest(RequestModel):
 
     symbol: Symbol
     limit: Annotated[int, Strict(), Field(ge=1, le=10_000)] | None = None
-    offset: _Offset | None = None
+    offset: PageOffset | None = None
 
 
 class PredictionEventsRequest(RequestModel):
     """Query of ``GET /api/v1/prediction``."""
 
     symbol: Symbol | None = None
-    tag_slug: Annotated[str, Field(min_length=1)] | None = None
-    event_slug: Annotated[str, Field(min_length=1)] | None = None
-    series_slug: Annotated[str, Field(min_length=1)] | None = None
+    tag_slug: NonEmptyStr | None = None
+    event_slug: NonEmptyStr | None = None
+    series_slug: NonEmptyStr | None = None
     resolved: Annotated[bool, Strict()] | None = None
-    limit: _Limit1000 | None = None
-    offset: _Offset | None = None
+    limit: PageLimit | None = None
+    offset: PageOffset | None = None
 
 
 # --- response models: markets and their filters ---------------------------------------------

@@ -1,7 +1,8 @@
 """Request and response models of the Orders group: place, query and cancel orders.
 
-The request models refuse an order the exchange would reject for its shape (REFERENCE 3.1) before
-anything is signed; :class:`PlacedOrder` and :class:`BatchOrderResult` read what comes back.
+The request models refuse an order the exchange would reject for its shape (a limit order
+without price, both quantity and quote quantity ...) before anything is signed;
+:class:`PlacedOrder` and :class:`BatchOrderResult` read what comes back.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ from pydantic import AfterValidator, Field, StrictBool, model_validator
 
 from ._base import (
     BpxModel,
+    NonEmptyStr,
     OpenEnum,
     PercentOrDecimalStr,
     PositiveDecimalStr,
     RequestModel,
+    Symbol,
     Uint16,
     Uint32,
 )
@@ -69,8 +72,8 @@ class OrderExecuteRequest(RequestModel):
     the trigger price it refers to.
     """
 
-    # Declared in the order of the REFERENCE 2.8 examples, so the JSON reads the same.
-    symbol: str = Field(min_length=1)
+    # Declared in the order of the official docs' examples, so the JSON reads the same.
+    symbol: Symbol
     side: Side
     order_type: OrderType
     price: PositiveDecimalStr | None = None
@@ -127,9 +130,9 @@ class OrderExecuteRequest(RequestModel):
 class _OneOrderRequest(RequestModel):
     """Names one order of a market by exactly one of its two ids."""
 
-    order_id: str | None = Field(default=None, min_length=1)
+    order_id: NonEmptyStr | None = None
     client_id: Uint32 | None = None
-    symbol: str = Field(min_length=1)
+    symbol: Symbol
 
     @model_validator(mode="after")
     def _check_one_id(self) -> _OneOrderRequest:
@@ -149,14 +152,14 @@ class OrderCancelRequest(_OneOrderRequest):
 class OpenOrdersRequest(RequestModel):
     """Query of ``GET /api/v1/orders``: every open order, optionally of one market or type."""
 
-    symbol: str | None = Field(default=None, min_length=1)
+    symbol: Symbol | None = None
     market_type: MarketType | None = None
 
 
 class OrderCancelAllRequest(RequestModel):
     """Body of ``DELETE /api/v1/orders``: all open orders of ``symbol``, optionally of one kind."""
 
-    symbol: str = Field(min_length=1)
+    symbol: Symbol
     order_type: CancelOrderType | None = None
 
 
@@ -214,7 +217,7 @@ class BatchOrderResult(BpxModel):
 
     ``index`` is the order's position in the list given to ``execute_batch``. On the wire each
     item is the order itself tagged ``"operation": "Ok"``, or ``{"operation": "Err", "code",
-    "message"}`` (REFERENCE 3.1).
+    "message"}``.
     """
 
     index: int = Field(default=0, description="position of the order in the submitted list")
@@ -241,7 +244,7 @@ class BatchOrderResult(BpxModel):
 
 
 def _number(results: list[BatchOrderResult]) -> list[BatchOrderResult]:
-    # Results come back in request order (REFERENCE 2.5), so position is the order's index.
+    # Results come back in request order, so position is the order's index.
     return [result.model_copy(update={"index": i}) for i, result in enumerate(results)]
 
 

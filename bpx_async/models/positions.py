@@ -6,9 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pydantic import Field
-
-from ._base import BpxModel, RequestModel
+from ._base import BpxModel, RequestModel, Symbol
 from .enums import MarketType
 
 __all__ = ["FuturePosition", "PositionImfFunction", "PositionsRequest"]
@@ -29,7 +27,7 @@ class PositionImfFunction(BpxModel):
 class PositionsRequest(RequestModel):
     """Query of ``GET /api/v1/position``."""
 
-    symbol: str | None = Field(default=None, min_length=1)
+    symbol: Symbol | None = None
     market_type: MarketType | None = None
 
 

@@ -1,7 +1,7 @@
 """Request and response models of the RFQ (request-for-quote) endpoints.
 
 Requesters submit RFQs and accept quotes; makers answer RFQs with two-sided quotes. Times on
-these live objects are integers of milliseconds (REFERENCE 8.3).
+these live objects are integers of milliseconds since the epoch.
 """
 
 from __future__ import annotations
@@ -13,10 +13,12 @@ from pydantic import BeforeValidator, Field, Strict, model_validator
 
 from ._base import (
     BpxModel,
+    NonEmptyStr,
     NullableList,
     OpenEnum,
     PositiveDecimalStr,
     RequestModel,
+    Symbol,
     Uint16,
     Uint32,
 )
@@ -51,7 +53,7 @@ class RfqSubmitRequest(_AutoFunding):
     for the ``Immediate`` execution mode only, and that mode requires it.
     """
 
-    symbol: str = Field(min_length=1)
+    symbol: Symbol
     side: Side
     quantity: PositiveDecimalStr | None = None
     quote_quantity: PositiveDecimalStr | None = None
@@ -74,15 +76,15 @@ class RfqSubmitRequest(_AutoFunding):
 class QuoteAcceptRequest(RequestModel):
     """Body of ``POST /api/v1/rfq/accept``."""
 
-    quote_id: str = Field(min_length=1)
-    rfq_id: str | None = Field(default=None, min_length=1)
+    quote_id: NonEmptyStr
+    rfq_id: NonEmptyStr | None = None
     client_id: Uint32 | None = None
 
 
 class RfqCancelRequest(RequestModel):
     """Body of ``POST /api/v1/rfq/cancel``: the RFQ by exactly one of its ids."""
 
-    rfq_id: str | None = Field(default=None, min_length=1)
+    rfq_id: NonEmptyStr | None = None
     client_id: Uint32 | None = None
 
     @model_validator(mode="after")
@@ -95,13 +97,13 @@ class RfqCancelRequest(RequestModel):
 class RfqRefreshRequest(RequestModel):
     """Body of ``POST /api/v1/rfq/refresh``."""
 
-    rfq_id: str = Field(min_length=1)
+    rfq_id: NonEmptyStr
 
 
 class QuoteSubmitRequest(_AutoFunding):
     """Body of ``POST /api/v1/rfq/quote``: a two-sided quote on an RFQ."""
 
-    rfq_id: str = Field(min_length=1)
+    rfq_id: NonEmptyStr
     bid_price: PositiveDecimalStr
     ask_price: PositiveDecimalStr
     client_id: Uint32 | None = None
@@ -117,7 +119,7 @@ def _digits_to_int(value: Any) -> Any:
 class OpenRfqsRequest(RequestModel):
     """Query of ``GET /api/v1/rfqs``. ``rfq_id`` accepts the id as int or digit string."""
 
-    symbol: str | None = Field(default=None, min_length=1)
+    symbol: Symbol | None = None
     rfq_id: (
         Annotated[int, BeforeValidator(_digits_to_int), Strict(), Field(ge=0, le=2**64 - 1)] | None
     ) = None

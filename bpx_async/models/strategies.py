@@ -1,7 +1,8 @@
 """Request and response models of the strategy endpoints (scheduled, TWAP-like strategies).
 
 A scheduled strategy splits ``quantity`` into orders placed every ``interval`` ms over
-``duration`` ms. Live strategies carry ``created_at`` as integer milliseconds (REFERENCE 8.3).
+``duration`` ms. Live strategies carry ``created_at`` as integer milliseconds since the
+epoch, unlike the history rows' zone-less UTC text timestamps.
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from pydantic import BeforeValidator, Field, Strict, model_validator
 from ._base import (
     BpxModel,
     DecimalStr,
+    NonEmptyStr,
     OpenEnum,
     PositiveDecimalStr,
     RequestModel,
+    Symbol,
     Uint16,
     Uint32,
 )
@@ -57,7 +60,7 @@ DurationMillis = Annotated[int, BeforeValidator(_to_ms), Strict(), Field(gt=0, l
 class StrategyCreateRequest(RequestModel):
     """Body of ``POST /api/v1/strategy``. ``duration`` and ``interval`` are milliseconds."""
 
-    symbol: str = Field(min_length=1)
+    symbol: Symbol
     side: Side
     strategy_type: StrategyType = StrategyType.SCHEDULED
     quantity: PositiveDecimalStr | None = None
@@ -92,8 +95,8 @@ class StrategyCreateRequest(RequestModel):
 class _OneStrategy(RequestModel):
     """A strategy on ``symbol`` named by exactly one of its ids."""
 
-    symbol: str = Field(min_length=1)
-    strategy_id: str | None = Field(default=None, min_length=1)
+    symbol: Symbol
+    strategy_id: NonEmptyStr | None = None
     client_strategy_id: Uint32 | None = None
 
     @model_validator(mode="after")
@@ -114,7 +117,7 @@ class StrategyCancelRequest(_OneStrategy):
 class OpenStrategiesRequest(RequestModel):
     """Query of ``GET /api/v1/strategies``."""
 
-    symbol: str | None = Field(default=None, min_length=1)
+    symbol: Symbol | None = None
     market_type: MarketType | None = None
     strategy_type: StrategyType | None = None
 
@@ -122,7 +125,7 @@ class OpenStrategiesRequest(RequestModel):
 class StrategyCancelAllRequest(RequestModel):
     """Body of ``DELETE /api/v1/strategies``."""
 
-    symbol: str = Field(min_length=1)
+    symbol: Symbol
     strategy_type: StrategyType | None = None
 
 

@@ -5,31 +5,27 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated
 
-from pydantic import Field, Strict
+from pydantic import Field
 
-from ._base import BpxModel, RequestModel
-from .markets import Symbol
+from ._base import BpxModel, PageLimit, PageOffset, RequestModel, Symbol
 
 __all__ = ["HistoricalTradesRequest", "RecentTradesRequest", "Trade"]
-
-_Limit = Annotated[int, Strict(), Field(ge=1, le=1000)]
 
 
 class RecentTradesRequest(RequestModel):
     """Query of ``GET /api/v1/trades``."""
 
     symbol: Symbol
-    limit: _Limit | None = None
+    limit: PageLimit | None = None
 
 
 class HistoricalTradesRequest(RequestModel):
     """Query of ``GET /api/v1/trades/history``."""
 
     symbol: Symbol
-    limit: _Limit | None = None
-    offset: Annotated[int, Strict(), Field(ge=0)] | None = None
+    limit: PageLimit | None = None
+    offset: PageOffset | None = None
 
 
 class Trade(BpxModel):

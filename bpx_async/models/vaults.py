@@ -13,6 +13,7 @@ from ._base import (
     OpenEnum,
     PositiveDecimalStr,
     RequestModel,
+    Symbol,
     Uint32,
     UtcDateTime,
 )
@@ -68,7 +69,7 @@ class VaultMintRequest(RequestModel):
     """Body of ``POST /api/v1/vault/mint``."""
 
     vault_id: Uint32
-    symbol: str = Field(min_length=1)
+    symbol: Symbol
     quantity: PositiveDecimalStr
     auto_borrow: StrictBool | None = None
     auto_lend_redeem: StrictBool | None = None

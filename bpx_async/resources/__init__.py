@@ -1,7 +1,11 @@
-"""Resource groups, one per Backpack docs tag; thin typed methods over ``bpx_async.endpoints``."""
+"""Resource groups, one per Backpack docs tag: typed method signatures over ``bpx_async.endpoints``.
+
+History methods return an :class:`AsyncPager` (await it for one page, ``async for`` every row).
+"""
 
 from __future__ import annotations
 
+from ._paging import AsyncPager
 from .account import Account
 from .assets import Assets
 from .borrow_lend import BorrowLend
@@ -19,6 +23,7 @@ from .vaults import Vaults
 __all__ = [
     "Account",
     "Assets",
+    "AsyncPager",
     "BorrowLend",
     "Capital",
     "History",

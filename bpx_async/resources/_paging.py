@@ -1,107 +1,82 @@
-"""Walking ``limit``/``offset`` pages as one async iterator of rows.
+"""The result of a paged query: awaited, one page; iterated, every row of every page.
 
-Backpack's history endpoints page with ``limit`` + ``offset`` (REFERENCE 6.4). The stopping
-rules live here once; every ``iter_*`` method of a resource is a thin wrapper over them.
+Backpack's history operations page with ``limit`` + ``offset``. The rules that walk the pages
+(where to start, how many to ask for, when to stop) live here once, in :meth:`AsyncPager.pages`.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
-
-from ..errors import RequestValidationError
+from collections.abc import AsyncIterator, Generator
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:
     from ..client import AsyncClient
     from ..endpoints._spec import Endpoint
 
-__all__ = ["DEFAULT_PAGE_SIZE", "MAX_PAGE_SIZE", "FetchPage", "paginate", "paginate_endpoint"]
+__all__ = ["DEFAULT_PAGE_SIZE", "AsyncPager"]
 
 T = TypeVar("T")
 
+#: Rows asked for per page when walking without a ``limit`` (the exchange's own default).
 DEFAULT_PAGE_SIZE = 100
-#: The largest ``limit`` the history endpoints accept.
-MAX_PAGE_SIZE = 1000
-
-#: Fetches one page: called as ``fetch_page(limit, offset)``.
-FetchPage = Callable[[int, int], Awaitable[Sequence[T]]]
 
 
-def _check_count(name: str, value: object, low: int, high: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise RequestValidationError(f"{name} must be an integer, got {type(value).__name__}")
-    if value < low or (high is not None and value > high):
-        bounds = f"{low}..{high}" if high is not None else f">= {low}"
-        raise RequestValidationError(f"{name} must be {bounds}, got {value}")
-    return value
+class AsyncPager(Generic[T]):
+    """One paged query, with two ways to read it::
 
+        page = await client.history.fills(symbol="SOL_USDC", limit=50)      # one request
+        async for fill in client.history.fills(symbol="SOL_USDC", limit=50):  # every page
+            ...
 
-def paginate(
-    fetch_page: FetchPage[T],
-    *,
-    page_size: int = DEFAULT_PAGE_SIZE,
-    start_offset: int = 0,
-    max_items: int | None = None,
-    max_page_size: int = MAX_PAGE_SIZE,
-) -> AsyncIterator[T]:
-    """Yield the rows of consecutive pages, from ``start_offset`` to the end.
+    Awaited, it sends the query once, exactly as given, and returns that page (at most ``limit``
+    rows, from ``offset``). Iterated, it walks from ``offset`` (default 0) in pages of ``limit``
+    rows (default 100) and stops after the first page that holds fewer rows than asked for (an
+    empty page included); stop earlier with ``break``. Each ``await`` or ``async for`` sends its
+    own requests. Parameters are validated when the first request is built, so bad input raises
+    :class:`~bpx_async.errors.RequestValidationError` before anything is sent.
 
-    Asks for ``page_size`` rows at offsets ``start_offset``, ``+page_size``, ... and stops after
-    the first page that holds fewer rows than asked for (an empty page included), or once
-    ``max_items`` rows were yielded (the last request then asks only for what is still
-    needed). The arguments are checked here, when the iterator is created, so a bad
-    ``page_size`` raises :class:`RequestValidationError` before any request is sent.
-
-    Rows that arrive or disappear while walking shift later pages (the API pages by offset,
-    not by cursor): with the newest rows first, a row can show up twice; walk oldest first
+    The exchange pages by offset, not by cursor: rows that arrive or disappear during a walk
+    shift later pages, so with the newest rows first a row can show up twice. Walk oldest first
     (``sort_direction="Asc"``) for a stable walk over settled history.
     """
-    _check_count("page_size", page_size, 1, max_page_size)
-    _check_count("offset", start_offset, 0)
-    if max_items is not None:
-        _check_count("max_items", max_items, 1)
-    return _walk(fetch_page, page_size, start_offset, max_items)
 
+    __slots__ = ("_client", "_endpoint", "_params")
 
-async def _walk(
-    fetch_page: FetchPage[T], page_size: int, offset: int, max_items: int | None
-) -> AsyncIterator[T]:
-    remaining = max_items
-    while True:
-        limit = page_size if remaining is None else min(page_size, remaining)
-        page = await fetch_page(limit, offset)
-        # A server that ignores ``limit`` must not push us past ``max_items``.
-        rows = page if remaining is None else page[:remaining]
-        for row in rows:
-            yield row
-        if len(page) < limit:
-            return
-        offset += len(page)
-        if remaining is not None:
-            remaining -= len(rows)
-            if remaining <= 0:
+    def __init__(
+        self, client: AsyncClient, endpoint: Endpoint[list[T]], params: dict[str, Any]
+    ) -> None:
+        self._client = client
+        self._endpoint = endpoint
+        self._params = params
+
+    def __repr__(self) -> str:
+        return f"<AsyncPager {self._endpoint.name}>"
+
+    def __await__(self) -> Generator[Any, None, list[T]]:
+        return self._client.request(self._endpoint, self._params).__await__()
+
+    def __aiter__(self) -> AsyncIterator[T]:
+        return self._rows()
+
+    async def _rows(self) -> AsyncIterator[T]:
+        async for page in self.pages():
+            for row in page:
+                yield row
+
+    async def pages(self) -> AsyncIterator[list[T]]:
+        """Every non-empty page in turn, as the exchange answered it."""
+        limit = self._params.get("limit")
+        if limit is None:
+            limit = DEFAULT_PAGE_SIZE
+        offset = self._params.get("offset")
+        if offset is None:
+            offset = 0
+        while True:
+            page = await self._client.request(
+                self._endpoint, {**self._params, "limit": limit, "offset": offset}
+            )
+            if page:
+                yield page
+            if len(page) < limit:
                 return
-
-
-def paginate_endpoint(
-    client: AsyncClient,
-    endpoint: Endpoint[list[T]],
-    filters: Mapping[str, Any],
-    *,
-    page_size: int = DEFAULT_PAGE_SIZE,
-    start_offset: int = 0,
-    max_items: int | None = None,
-    max_page_size: int = MAX_PAGE_SIZE,
-) -> AsyncIterator[T]:
-    """:func:`paginate` over a list endpoint: ``filters`` plus ``limit``/``offset`` per page."""
-
-    async def fetch_page(limit: int, offset: int) -> list[T]:
-        return await client.request(endpoint, {**filters, "limit": limit, "offset": offset})
-
-    return paginate(
-        fetch_page,
-        page_size=page_size,
-        start_offset=start_offset,
-        max_items=max_items,
-        max_page_size=max_page_size,
-    )
+            offset += len(page)

@@ -1,3 +1,5 @@
+# mypy: disable-error-code="empty-body"
+# Method bodies are empty on purpose: @operation/@paginated (resources/_base.py) supply them.
 """Account settings and limits: the account summary, its settings, the maximum borrow / order /
 withdrawal quantities, and dust conversion. Every operation is signed.
 """
@@ -13,7 +15,7 @@ from ..models.account import (
     MaxWithdrawalQuantity,
 )
 from ..models.enums import Side
-from ._base import Resource
+from ._base import Resource, operation
 
 __all__ = ["Account"]
 
@@ -23,10 +25,11 @@ class Account(Resource):
 
     __slots__ = ()
 
+    @operation(ep.GET)
     async def get(self) -> AccountSummary:
         """Account settings, fee rates (basis points) and limits. ``GET /api/v1/account``."""
-        return await self._client.request(ep.GET)
 
+    @operation(ep.UPDATE)
     async def update(
         self,
         *,
@@ -39,23 +42,15 @@ class Account(Resource):
 
         ``PATCH /api/v1/account`` (answers an empty body).
         """
-        return await self._client.request(
-            ep.UPDATE,
-            {
-                "auto_borrow_settlements": auto_borrow_settlements,
-                "auto_lend": auto_lend,
-                "auto_repay_borrows": auto_repay_borrows,
-                "leverage_limit": leverage_limit,
-            },
-        )
 
+    @operation(ep.MAX_BORROW_QUANTITY)
     async def max_borrow_quantity(self, symbol: str) -> MaxBorrowQuantity:
         """The most of asset ``symbol`` the account can borrow now.
 
         ``GET /api/v1/account/limits/borrow``.
         """
-        return await self._client.request(ep.MAX_BORROW_QUANTITY, {"symbol": symbol})
 
+    @operation(ep.MAX_ORDER_QUANTITY)
     async def max_order_quantity(
         self,
         symbol: str,
@@ -71,19 +66,8 @@ class Account(Resource):
 
         ``GET /api/v1/account/limits/order``.
         """
-        return await self._client.request(
-            ep.MAX_ORDER_QUANTITY,
-            {
-                "symbol": symbol,
-                "side": side,
-                "price": price,
-                "reduce_only": reduce_only,
-                "auto_borrow": auto_borrow,
-                "auto_borrow_repay": auto_borrow_repay,
-                "auto_lend_redeem": auto_lend_redeem,
-            },
-        )
 
+    @operation(ep.MAX_WITHDRAWAL_QUANTITY)
     async def max_withdrawal_quantity(
         self,
         symbol: str,
@@ -95,15 +79,11 @@ class Account(Resource):
 
         ``GET /api/v1/account/limits/withdrawal``.
         """
-        return await self._client.request(
-            ep.MAX_WITHDRAWAL_QUANTITY,
-            {"symbol": symbol, "auto_borrow": auto_borrow, "auto_lend_redeem": auto_lend_redeem},
-        )
 
+    @operation(ep.CONVERT_DUST)
     async def convert_dust(self, symbol: str | None = None) -> None:
         """Convert a dust balance of asset ``symbol`` to USDC; without ``symbol``, every dust
         balance. Dust is a balance (lend included) below the spot market's minimum quantity.
 
         ``POST /api/v1/account/convertDust`` (answers an empty body).
         """
-        return await self._client.request(ep.CONVERT_DUST, {"symbol": symbol})

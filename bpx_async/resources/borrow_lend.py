@@ -1,3 +1,5 @@
+# mypy: disable-error-code="empty-body"
+# Method bodies are empty on purpose: @operation/@paginated (resources/_base.py) supply them.
 """Borrow/lend markets and rates (public) and the account's borrow/lend actions and positions.
 
 Movement and position histories are in ``client.history``.
@@ -15,7 +17,7 @@ from ..models.borrow_lend import (
     EstimatedLiquidationPrice,
 )
 from ..models.enums import BorrowLendMarketHistoryInterval, BorrowLendSide
-from ._base import Resource
+from ._base import Resource, documents, operation
 
 __all__ = ["BorrowLend"]
 
@@ -25,30 +27,29 @@ class BorrowLend(Resource):
 
     __slots__ = ()
 
+    @operation(ep.MARKETS)
     async def markets(self) -> list[BorrowLendMarket]:
         """Every borrow/lend pool with its rates and utilisation (public).
 
         ``GET /api/v1/borrowLend/markets``.
         """
-        return await self._client.request(ep.MARKETS)
 
+    @operation(ep.MARKETS_HISTORY)
     async def markets_history(
         self, interval: BorrowLendMarketHistoryInterval | str, symbol: str | None = None
     ) -> list[BorrowLendMarketHistory]:
         """Rates and quantities over ``interval`` (``1d``, ``1w``, ``1month`` or ``1year``), for
         every asset or one (public). ``GET /api/v1/borrowLend/markets/history``.
         """
-        return await self._client.request(
-            ep.MARKETS_HISTORY, {"interval": interval, "symbol": symbol}
-        )
 
+    @operation(ep.APY)
     async def apy(self, tier_id: int | None = None) -> ApyRates:
         """Borrow, lend and staking APYs; ``tier_id`` selects a VIP tier (default: base rates).
 
         Public. ``GET /api/v1/borrowLend/apy``.
         """
-        return await self._client.request(ep.APY, {"tier_id": tier_id})
 
+    @operation(ep.EXECUTE)
     async def execute(
         self, symbol: str, side: BorrowLendSide | str, quantity: DecimalInput
     ) -> None:
@@ -56,17 +57,15 @@ class BorrowLend(Resource):
 
         ``POST /api/v1/borrowLend`` (answers an empty body).
         """
-        return await self._client.request(
-            ep.EXECUTE, {"symbol": symbol, "side": side, "quantity": quantity}
-        )
 
+    @operation(ep.POSITIONS)
     async def positions(self) -> list[BorrowLendPosition]:
         """The account's open borrow and lend positions.
 
         ``GET /api/v1/borrowLend/positions``.
         """
-        return await self._client.request(ep.POSITIONS)
 
+    @documents(ep.ESTIMATE_LIQUIDATION_PRICE)
     async def estimate_liquidation_price(
         self,
         symbol: str,
@@ -82,15 +81,12 @@ class BorrowLend(Resource):
         ``GET /api/v1/borrowLend/position/liquidationPrice``.
 
         Authentication: the spec documents no signing instruction and no API-key headers for
-        this operation (REFERENCE 2.9 item 7), and a third-party client reports HTTP 401 for
-        every instruction it tried, so it is likely session-only. Signing with a guessed
+        this operation, and a third-party client reports HTTP 401 for every instruction it
+        tried, so it is likely session-only. Signing with a guessed
         instruction would pass a guess off as a rule, so the request is sent unsigned, exactly
         as documented; a 401 answer is raised as :class:`~bpx_async.errors.AuthenticationError`.
         """
-        return await self._client.request(
-            ep.ESTIMATE_LIQUIDATION_PRICE,
-            {
-                "borrow": {"symbol": symbol, "side": side, "quantity": quantity},
-                "subaccount_id": subaccount_id,
-            },
-        )
+        # The order fields travel nested, as the ``borrow`` parameter.
+        borrow = {"symbol": symbol, "side": side, "quantity": quantity}
+        params = {"borrow": borrow, "subaccount_id": subaccount_id}
+        return await self._client.request(ep.ESTIMATE_LIQUIDATION_PRICE, params)

@@ -1,3 +1,5 @@
+# mypy: disable-error-code="empty-body"
+# Method bodies are empty on purpose: @operation/@paginated (resources/_base.py) supply them.
 """Balances, collateral, deposits, withdrawals and the withdrawal-delay setting.
 
 All signed, except the withdrawal-delay operations whose auth the spec leaves undocumented.
@@ -21,7 +23,7 @@ from ..models.capital import (
     WithdrawalRecipientInformation,
 )
 from ..models.enums import Blockchain
-from ._base import Resource
+from ._base import Resource, operation
 
 __all__ = ["Capital"]
 
@@ -31,20 +33,21 @@ class Capital(Resource):
 
     __slots__ = ()
 
+    @operation(ep.BALANCES)
     async def balances(self) -> dict[str, Balance]:
         """Spot balances keyed by asset symbol (available, locked, staked).
 
         ``GET /api/v1/capital``.
         """
-        return await self._client.request(ep.BALANCES)
 
+    @operation(ep.COLLATERAL)
     async def collateral(self, subaccount_id: int | None = None) -> MarginAccountSummary:
         """Margin summary and collateral per asset, of the account or one subaccount.
 
         ``GET /api/v1/capital/collateral``.
         """
-        return await self._client.request(ep.COLLATERAL, {"subaccount_id": subaccount_id})
 
+    @operation(ep.DEPOSIT_ADDRESS)
     async def deposit_address(self, blockchain: Blockchain | str) -> DepositAddress:
         """The account's deposit address on ``blockchain``.
 
@@ -55,8 +58,8 @@ class Capital(Resource):
         Conflict answer (:class:`~bpx_async.errors.ConflictError`) without explaining it.
         ``GET /wapi/v1/capital/deposit/address``.
         """
-        return await self._client.request(ep.DEPOSIT_ADDRESS, {"blockchain": blockchain})
 
+    @operation(ep.DEPOSITS)
     async def deposits(
         self,
         from_: int | datetime | None = None,
@@ -71,17 +74,8 @@ class Capital(Resource):
         the epoch, or timezone-aware datetimes. ``exclude_platform`` drops deposits that
         originate from the exchange itself. ``GET /wapi/v1/capital/deposits``.
         """
-        return await self._client.request(
-            ep.DEPOSITS,
-            {
-                "from_": from_,
-                "to": to,
-                "limit": limit,
-                "offset": offset,
-                "exclude_platform": exclude_platform,
-            },
-        )
 
+    @operation(ep.WITHDRAWALS, withdrawal_id="id")
     async def withdrawals(
         self,
         from_: int | datetime | None = None,
@@ -97,18 +91,8 @@ class Capital(Resource):
         ``from_``/``to`` as in :meth:`deposits`; ``withdrawal_id`` (sent as ``id``) and
         ``client_id`` filter for one withdrawal. ``GET /wapi/v1/capital/withdrawals``.
         """
-        return await self._client.request(
-            ep.WITHDRAWALS,
-            {
-                "from_": from_,
-                "to": to,
-                "limit": limit,
-                "offset": offset,
-                "id": withdrawal_id,
-                "client_id": client_id,
-            },
-        )
 
+    @operation(ep.WITHDRAW)
     async def withdraw(
         self,
         symbol: str,
@@ -131,27 +115,14 @@ class Capital(Resource):
         :class:`~bpx_async.models.capital.WithdrawalRecipientInformation` or a mapping with its
         snake_case keys (``withdrawal_address_id``, ``withdrawal_purpose``,
         ``sanctions_representation``); it is sent and signed as the same compact JSON object,
-        a rule no official source documents (REFERENCE 2.4).
+        a rule no official source documents.
 
         Never retried: a withdrawal that failed in transit may still have been executed, so the
         error is raised and the caller should check :meth:`withdrawals` (``client_id`` helps)
         before trying again. ``POST /wapi/v1/capital/withdrawals``.
         """
-        return await self._client.request(
-            ep.WITHDRAW,
-            {
-                "symbol": symbol,
-                "blockchain": blockchain,
-                "address": address,
-                "quantity": quantity,
-                "client_id": client_id,
-                "two_factor_token": two_factor_token,
-                "auto_borrow": auto_borrow,
-                "auto_lend_redeem": auto_lend_redeem,
-                "recipient_information": recipient_information,
-            },
-        )
 
+    @operation(ep.WITHDRAWAL_DELAY)
     async def withdrawal_delay(self) -> WithdrawalDelay | None:
         """The delay (hours) applied to withdrawals to non-whitelisted addresses and any pending
         change; None when the exchange answers 204 (no delay configured).
@@ -159,14 +130,14 @@ class Capital(Resource):
         ``GET /wapi/v1/capital/withdrawals/delay``.
 
         Authentication: the spec documents no signing instruction and no API-key headers for
-        the three ``/wapi/v1/capital/withdrawals/delay`` operations (REFERENCE 2.9 item 7; the
-        web app uses a login session). Signing with a guessed instruction would at best be
+        the three ``/wapi/v1/capital/withdrawals/delay`` operations (the web app uses a
+        login session). Signing with a guessed instruction would at best be
         refused as an invalid signature and at worst pass a guess off as a rule, so the request
         is sent unsigned, exactly as documented. If the exchange requires a session it answers
         401, raised as :class:`~bpx_async.errors.AuthenticationError`.
         """
-        return await self._client.request(ep.WITHDRAWAL_DELAY)
 
+    @operation(ep.CREATE_WITHDRAWAL_DELAY, hours="withdrawal_delay_hours")
     async def create_withdrawal_delay(self, hours: int, two_factor_token: str) -> None:
         """Enable a withdrawal delay of ``hours``; 409 (:class:`~bpx_async.errors.ConflictError`)
         if one exists already. ``POST /wapi/v1/capital/withdrawals/delay`` (empty answer).
@@ -175,11 +146,8 @@ class Capital(Resource):
         exchange that requires a login session answers 401,
         :class:`~bpx_async.errors.AuthenticationError`.
         """
-        return await self._client.request(
-            ep.CREATE_WITHDRAWAL_DELAY,
-            {"withdrawal_delay_hours": hours, "two_factor_token": two_factor_token},
-        )
 
+    @operation(ep.UPDATE_WITHDRAWAL_DELAY, hours="withdrawal_delay_hours")
     async def update_withdrawal_delay(self, hours: int, two_factor_token: str) -> WithdrawalDelay:
         """Change the withdrawal delay to ``hours``; it takes effect when the current delay
         period ends. ``PATCH /wapi/v1/capital/withdrawals/delay``.
@@ -188,7 +156,3 @@ class Capital(Resource):
         exchange that requires a login session answers 401,
         :class:`~bpx_async.errors.AuthenticationError`.
         """
-        return await self._client.request(
-            ep.UPDATE_WITHDRAWAL_DELAY,
-            {"withdrawal_delay_hours": hours, "two_factor_token": two_factor_token},
-        )

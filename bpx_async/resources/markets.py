@@ -1,3 +1,5 @@
+# mypy: disable-error-code="empty-body"
+# Method bodies are empty on purpose: @operation/@paginated (resources/_base.py) supply them.
 """Markets, tickers, order books, candles, mark prices, funding rates, prediction events,
 securities and their sessions (public).
 """
@@ -23,7 +25,7 @@ from ..models.markets import (
     Security,
     Ticker,
 )
-from ._base import Resource
+from ._base import Resource, operation
 
 __all__ = ["Markets"]
 
@@ -34,6 +36,7 @@ class Markets(Resource):
     __slots__ = ()
 
     # ``builtins.list`` below: inside this class ``list`` names the method.
+    @operation(ep.LIST)
     async def list(
         self,
         *,
@@ -42,12 +45,12 @@ class Markets(Resource):
         """Markets of one or several types; SPOT and PERP only when ``market_type`` is omitted
         (ask for ``IPERP``/``DATED``/``PREDICTION``/``RFQ`` explicitly). ``GET /api/v1/markets``.
         """
-        return await self._client.request(ep.LIST, {"market_type": market_type})
 
+    @operation(ep.GET)
     async def get(self, symbol: str) -> Market:
         """One market and its trading rules (``filters``). ``GET /api/v1/market``."""
-        return await self._client.request(ep.GET, {"symbol": symbol})
 
+    @operation(ep.TICKER)
     async def ticker(
         self, symbol: str, *, interval: TickerInterval | str | None = None
     ) -> Ticker | None:
@@ -56,20 +59,20 @@ class Markets(Resource):
         Returns None when the exchange answers 204 (unknown or empty market).
         ``GET /api/v1/ticker``.
         """
-        return await self._client.request(ep.TICKER, {"symbol": symbol, "interval": interval})
 
+    @operation(ep.TICKERS)
     async def tickers(
         self, *, interval: TickerInterval | str | None = None
     ) -> builtins.list[Ticker]:
         """Statistics of every market. ``GET /api/v1/tickers``."""
-        return await self._client.request(ep.TICKERS, {"interval": interval})
 
+    @operation(ep.DEPTH)
     async def depth(self, symbol: str, *, limit: DepthLimit | int | str | None = None) -> Depth:
         """Order-book snapshot with up to ``limit`` levels a side (5, 10, 20, 50, 100, 500 or 1000;
         the exchange's default is 1000). ``GET /api/v1/depth``.
         """
-        return await self._client.request(ep.DEPTH, {"symbol": symbol, "limit": limit})
 
+    @operation(ep.KLINES)
     async def klines(
         self,
         symbol: str,
@@ -85,17 +88,8 @@ class Markets(Resource):
         converted to seconds; naive datetimes are refused. ``price_type`` is Last (default),
         Index or Mark. Counts against the 30/min historical-data budget. ``GET /api/v1/klines``.
         """
-        return await self._client.request(
-            ep.KLINES,
-            {
-                "symbol": symbol,
-                "interval": interval,
-                "start_time": start_time,
-                "end_time": end_time,
-                "price_type": price_type,
-            },
-        )
 
+    @operation(ep.MARK_PRICES)
     async def mark_prices(
         self, *, symbol: str | None = None, market_type: MarketType | str | None = None
     ) -> builtins.list[MarkPrice]:
@@ -103,17 +97,15 @@ class Markets(Resource):
 
         ``GET /api/v1/markPrices``.
         """
-        return await self._client.request(
-            ep.MARK_PRICES, {"symbol": symbol, "market_type": market_type}
-        )
 
+    @operation(ep.OPEN_INTEREST)
     async def open_interest(self, *, symbol: str | None = None) -> builtins.list[OpenInterest]:
         """Open interest of one futures market, or of all when ``symbol`` is omitted.
 
         ``GET /api/v1/openInterest``.
         """
-        return await self._client.request(ep.OPEN_INTEREST, {"symbol": symbol})
 
+    @operation(ep.FUNDING_RATES)
     async def funding_rates(
         self, symbol: str, *, limit: int | None = None, offset: int | None = None
     ) -> builtins.list[FundingIntervalRate]:
@@ -121,10 +113,8 @@ class Markets(Resource):
 
         ``GET /api/v1/fundingRates``.
         """
-        return await self._client.request(
-            ep.FUNDING_RATES, {"symbol": symbol, "limit": limit, "offset": offset}
-        )
 
+    @operation(ep.PREDICTION_EVENTS)
     async def prediction_events(
         self,
         *,
@@ -139,33 +129,21 @@ class Markets(Resource):
         """Prediction events and their markets, filtered by market, tag, event or series slug
         and resolution state (``limit`` 1..1000). ``GET /api/v1/prediction``.
         """
-        return await self._client.request(
-            ep.PREDICTION_EVENTS,
-            {
-                "symbol": symbol,
-                "tag_slug": tag_slug,
-                "event_slug": event_slug,
-                "series_slug": series_slug,
-                "resolved": resolved,
-                "limit": limit,
-                "offset": offset,
-            },
-        )
 
+    @operation(ep.PREDICTION_TAGS)
     async def prediction_tags(self) -> builtins.list[PredictionTag]:
         """Every tag used to group prediction events. ``GET /api/v1/prediction/tags``."""
-        return await self._client.request(ep.PREDICTION_TAGS)
 
+    @operation(ep.SECURITIES)
     async def securities(self) -> builtins.list[Security]:
         """Tradable securities (tokenized equities) with per-session quantity rules.
 
         ``GET /api/v1/securities``.
         """
-        return await self._client.request(ep.SECURITIES)
 
+    @operation(ep.SESSIONS)
     async def sessions(self) -> builtins.list[MarketSession]:
         """Market sessions: opening hours (local to their timezone) and weekdays.
 
         ``GET /api/v1/market-sessions``.
         """
-        return await self._client.request(ep.SESSIONS)

@@ -1,3 +1,5 @@
+# mypy: disable-error-code="empty-body"
+# Method bodies are empty on purpose: @operation/@paginated (resources/_base.py) supply them.
 """Placing, querying and cancelling orders, single and batch.
 
 Nothing here rounds a price or quantity: what the caller passes is what is sent (round
@@ -10,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from ..endpoints import orders as ep
-from ..errors import BpxError
+from ..errors import BatchError, BpxError
 from ..models._base import DecimalInput
 from ..models.enums import (
     CancelOrderType,
@@ -23,38 +25,13 @@ from ..models.enums import (
     TriggerBy,
 )
 from ..models.orders import BatchOrderResult, OrderExecuteRequest, PlacedOrder
-from ._base import Resource
+from ._base import Resource, documents, operation
 
-__all__ = ["MAX_BATCH_SIZE", "BatchError", "Orders"]
+__all__ = ["MAX_BATCH_SIZE", "Orders"]
 
 #: Most orders sent in one ``POST /api/v1/orders``. The exchange documents no limit; 20 is what
 #: ccxt declares for Backpack, so longer lists are split into requests of at most this many.
 MAX_BATCH_SIZE = 20
-
-
-class BatchError(BpxError):
-    """A batch sent as several requests failed part-way; what was already answered is kept.
-
-    ``results`` holds the answers received before the failure, in input order (each with its
-    ``index``). The orders at ``failed_indices`` were in the request that raised ``cause``: after
-    a timeout or a dropped connection the exchange may still have placed them, so check with
-    ``orders.open()`` before resending. The orders at ``unsent_indices`` were never sent.
-    """
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        results: list[BatchOrderResult],
-        failed_indices: range,
-        unsent_indices: range,
-        cause: BpxError,
-    ) -> None:
-        super().__init__(message)
-        self.results = results
-        self.failed_indices = failed_indices
-        self.unsent_indices = unsent_indices
-        self.cause = cause
 
 
 class Orders(Resource):
@@ -62,6 +39,7 @@ class Orders(Resource):
 
     __slots__ = ()
 
+    @operation(ep.EXECUTE)
     async def execute(
         self,
         symbol: str,
@@ -98,43 +76,13 @@ class Orders(Resource):
         The rules of :class:`~bpx_async.models.orders.OrderExecuteRequest` are checked first;
         ``trigger_quantity`` may be a percentage such as ``"50%"``.
         """
-        return await self._client.request(
-            ep.EXECUTE,
-            {
-                "symbol": symbol,
-                "side": side,
-                "order_type": order_type,
-                "quantity": quantity,
-                "quote_quantity": quote_quantity,
-                "price": price,
-                "time_in_force": time_in_force,
-                "post_only": post_only,
-                "reduce_only": reduce_only,
-                "client_id": client_id,
-                "self_trade_prevention": self_trade_prevention,
-                "trigger_price": trigger_price,
-                "trigger_quantity": trigger_quantity,
-                "trigger_by": trigger_by,
-                "stop_loss_trigger_price": stop_loss_trigger_price,
-                "stop_loss_limit_price": stop_loss_limit_price,
-                "stop_loss_trigger_by": stop_loss_trigger_by,
-                "take_profit_trigger_price": take_profit_trigger_price,
-                "take_profit_limit_price": take_profit_limit_price,
-                "take_profit_trigger_by": take_profit_trigger_by,
-                "auto_lend": auto_lend,
-                "auto_lend_redeem": auto_lend_redeem,
-                "auto_borrow": auto_borrow,
-                "auto_borrow_repay": auto_borrow_repay,
-                "broker_id": broker_id,
-                "slippage_tolerance": slippage_tolerance,
-                "slippage_tolerance_type": slippage_tolerance_type,
-            },
-        )
 
+    @documents(ep.EXECUTE)
     async def execute_request(self, order: OrderExecuteRequest | Mapping[str, Any]) -> PlacedOrder:
         """Place one order given as a prebuilt request model or mapping. ``POST /api/v1/order``."""
         return await self._client.request(ep.EXECUTE, order)
 
+    @documents(ep.EXECUTE_BATCH)
     async def execute_batch(
         self, orders: Sequence[OrderExecuteRequest | Mapping[str, Any]]
     ) -> list[BatchOrderResult]:
@@ -173,6 +121,7 @@ class Orders(Resource):
             results.extend(r.model_copy(update={"index": start + r.index}) for r in answered)
         return results
 
+    @operation(ep.QUERY)
     async def get(
         self, symbol: str, *, order_id: str | None = None, client_id: int | None = None
     ) -> PlacedOrder:
@@ -180,10 +129,8 @@ class Orders(Resource):
 
         Only orders still on the book are found; others answer 404 (:class:`NotFoundError`).
         """
-        return await self._client.request(
-            ep.QUERY, {"symbol": symbol, "order_id": order_id, "client_id": client_id}
-        )
 
+    @operation(ep.CANCEL)
     async def cancel(
         self, symbol: str, *, order_id: str | None = None, client_id: int | None = None
     ) -> PlacedOrder | None:
@@ -192,18 +139,14 @@ class Orders(Resource):
         Returns the cancelled order, or None when the exchange answers 202 (accepted, not yet
         done). ``DELETE /api/v1/order``.
         """
-        return await self._client.request(
-            ep.CANCEL, {"symbol": symbol, "order_id": order_id, "client_id": client_id}
-        )
 
+    @operation(ep.OPEN_ORDERS)
     async def open(
         self, symbol: str | None = None, *, market_type: MarketType | str | None = None
     ) -> list[PlacedOrder]:
         """Every open order, optionally of one market or market type. ``GET /api/v1/orders``."""
-        return await self._client.request(
-            ep.OPEN_ORDERS, {"symbol": symbol, "market_type": market_type}
-        )
 
+    @operation(ep.CANCEL_ALL)
     async def cancel_all(
         self, symbol: str, *, order_type: CancelOrderType | str | None = None
     ) -> list[PlacedOrder] | None:
@@ -212,11 +155,6 @@ class Orders(Resource):
 
         Returns the cancelled orders, or None when the exchange answers 202 (not yet done).
         """
-        return await self._client.request(
-            ep.CANCEL_ALL, {"symbol": symbol, "order_type": order_type}
-        )
-
-
 def _one_result_per_order(count: int) -> Callable[[list[BatchOrderResult]], str | None]:
     def check(answered: list[BatchOrderResult]) -> str | None:
         return None if len(answered) == count else f"{len(answered)} results for {count} orders"

@@ -1,3 +1,5 @@
+# mypy: disable-error-code="empty-body"
+# Method bodies are empty on purpose: @operation/@paginated (resources/_base.py) supply them.
 """Open futures positions of the account (signed). Closed positions are in
 ``client.history``.
 """
@@ -9,7 +11,7 @@ import builtins
 from ..endpoints import positions as ep
 from ..models.enums import MarketType
 from ..models.positions import FuturePosition
-from ._base import Resource
+from ._base import Resource, operation
 
 __all__ = ["Positions"]
 
@@ -19,6 +21,7 @@ class Positions(Resource):
 
     __slots__ = ()
 
+    @operation(ep.LIST)
     async def list(
         self, symbol: str | None = None, market_type: MarketType | str | None = None
     ) -> builtins.list[FuturePosition]:
@@ -28,4 +31,3 @@ class Positions(Resource):
         :class:`~bpx_async.errors.NotFoundError`), e.g. when ``symbol`` has no open position.
         ``GET /api/v1/position``.
         """
-        return await self._client.request(ep.LIST, {"symbol": symbol, "market_type": market_type})

@@ -1,3 +1,5 @@
+# mypy: disable-error-code="empty-body"
+# Method bodies are empty on purpose: @operation/@paginated (resources/_base.py) supply them.
 """Request-for-quote: submit RFQs and accept quotes (requester), submit quotes (maker).
 
 RFQ and quote history live on ``client.history`` (``rfq``, ``rfq_fills``, ``quotes``,
@@ -10,7 +12,7 @@ from ..endpoints import rfq as ep
 from ..models._base import DecimalInput
 from ..models.enums import RfqExecutionMode, Side
 from ..models.rfq import Quote, RequestForQuote, RfqWithQuotes
-from ._base import Resource
+from ._base import Resource, operation
 
 __all__ = ["Rfq"]
 
@@ -20,6 +22,7 @@ class Rfq(Resource):
 
     __slots__ = ()
 
+    @operation(ep.SUBMIT)
     async def submit(
         self,
         symbol: str,
@@ -41,31 +44,14 @@ class Rfq(Resource):
         ``execution_mode="Immediate"`` needs a ``price`` and accepts the first quote within it;
         the default (``AwaitAccept``) waits for :meth:`accept_quote`. ``POST /api/v1/rfq``.
         """
-        return await self._client.request(
-            ep.SUBMIT,
-            {
-                "symbol": symbol,
-                "side": side,
-                "quantity": quantity,
-                "quote_quantity": quote_quantity,
-                "price": price,
-                "client_id": client_id,
-                "execution_mode": execution_mode,
-                "auto_lend": auto_lend,
-                "auto_lend_redeem": auto_lend_redeem,
-                "auto_borrow": auto_borrow,
-                "auto_borrow_repay": auto_borrow_repay,
-            },
-        )
 
+    @operation(ep.ACCEPT_QUOTE)
     async def accept_quote(
         self, quote_id: str, *, rfq_id: str | None = None, client_id: int | None = None
     ) -> RequestForQuote:
         """Accept a quote on one of the account's RFQs. ``POST /api/v1/rfq/accept``."""
-        return await self._client.request(
-            ep.ACCEPT_QUOTE, {"quote_id": quote_id, "rfq_id": rfq_id, "client_id": client_id}
-        )
 
+    @operation(ep.CANCEL)
     async def cancel(
         self, *, rfq_id: str | None = None, client_id: int | None = None
     ) -> RequestForQuote:
@@ -73,12 +59,12 @@ class Rfq(Resource):
 
         ``POST /api/v1/rfq/cancel``.
         """
-        return await self._client.request(ep.CANCEL, {"rfq_id": rfq_id, "client_id": client_id})
 
+    @operation(ep.REFRESH)
     async def refresh(self, rfq_id: str) -> RequestForQuote:
         """Extend an RFQ's quoting window (by RFQ id only). ``POST /api/v1/rfq/refresh``."""
-        return await self._client.request(ep.REFRESH, {"rfq_id": rfq_id})
 
+    @operation(ep.SUBMIT_QUOTE)
     async def submit_quote(
         self,
         rfq_id: str,
@@ -92,20 +78,8 @@ class Rfq(Resource):
         auto_borrow_repay: bool | None = None,
     ) -> Quote:
         """Answer an RFQ with a two-sided quote (as a maker). ``POST /api/v1/rfq/quote``."""
-        return await self._client.request(
-            ep.SUBMIT_QUOTE,
-            {
-                "rfq_id": rfq_id,
-                "bid_price": bid_price,
-                "ask_price": ask_price,
-                "client_id": client_id,
-                "auto_lend": auto_lend,
-                "auto_lend_redeem": auto_lend_redeem,
-                "auto_borrow": auto_borrow,
-                "auto_borrow_repay": auto_borrow_repay,
-            },
-        )
 
+    @operation(ep.OPEN)
     async def open(
         self,
         *,
@@ -115,12 +89,3 @@ class Rfq(Resource):
         subaccount_id: int | None = None,
     ) -> list[RfqWithQuotes]:
         """The account's open RFQs with the quotes received so far. ``GET /api/v1/rfqs``."""
-        return await self._client.request(
-            ep.OPEN,
-            {
-                "symbol": symbol,
-                "rfq_id": rfq_id,
-                "deferred_settlement": deferred_settlement,
-                "subaccount_id": subaccount_id,
-            },
-        )

@@ -1,3 +1,5 @@
+# mypy: disable-error-code="empty-body"
+# Method bodies are empty on purpose: @operation/@paginated (resources/_base.py) supply them.
 """Scheduled (TWAP-like) strategies: create, look up, list and cancel.
 
 Strategy history lives on ``client.history.strategies``.
@@ -18,7 +20,7 @@ from ..models.enums import (
     TimeInForce,
 )
 from ..models.strategies import ScheduledStrategy
-from ._base import Resource
+from ._base import Resource, operation
 
 __all__ = ["Strategies"]
 
@@ -28,6 +30,7 @@ class Strategies(Resource):
 
     __slots__ = ()
 
+    @operation(ep.CREATE)
     async def create(
         self,
         symbol: str,
@@ -57,32 +60,8 @@ class Strategies(Resource):
         ``duration``/``interval`` are milliseconds (an int) or a ``timedelta``; ``price`` is an
         optional limit. ``POST /api/v1/strategy``.
         """
-        return await self._client.request(
-            ep.CREATE,
-            {
-                "symbol": symbol,
-                "side": side,
-                "strategy_type": strategy_type,
-                "quantity": quantity,
-                "price": price,
-                "duration": duration,
-                "interval": interval,
-                "randomized_interval_quantity": randomized_interval_quantity,
-                "client_strategy_id": client_strategy_id,
-                "broker_id": broker_id,
-                "post_only": post_only,
-                "reduce_only": reduce_only,
-                "time_in_force": time_in_force,
-                "self_trade_prevention": self_trade_prevention,
-                "slippage_tolerance": slippage_tolerance,
-                "slippage_tolerance_type": slippage_tolerance_type,
-                "auto_lend": auto_lend,
-                "auto_lend_redeem": auto_lend_redeem,
-                "auto_borrow": auto_borrow,
-                "auto_borrow_repay": auto_borrow_repay,
-            },
-        )
 
+    @operation(ep.GET)
     async def get(
         self,
         symbol: str,
@@ -92,15 +71,8 @@ class Strategies(Resource):
     ) -> ScheduledStrategy:
         """One open strategy on ``symbol``, by exactly one of ``strategy_id`` and
         ``client_strategy_id``. ``GET /api/v1/strategy``."""
-        return await self._client.request(
-            ep.GET,
-            {
-                "symbol": symbol,
-                "strategy_id": strategy_id,
-                "client_strategy_id": client_strategy_id,
-            },
-        )
 
+    @operation(ep.CANCEL)
     async def cancel(
         self,
         symbol: str,
@@ -113,15 +85,8 @@ class Strategies(Resource):
         Returns None when the exchange answers 202 (accepted, not yet executed).
         ``DELETE /api/v1/strategy``.
         """
-        return await self._client.request(
-            ep.CANCEL,
-            {
-                "symbol": symbol,
-                "strategy_id": strategy_id,
-                "client_strategy_id": client_strategy_id,
-            },
-        )
 
+    @operation(ep.OPEN)
     async def open(
         self,
         symbol: str | None = None,
@@ -130,11 +95,8 @@ class Strategies(Resource):
         strategy_type: StrategyType | str | None = None,
     ) -> list[ScheduledStrategy]:
         """The account's open strategies. ``GET /api/v1/strategies``."""
-        return await self._client.request(
-            ep.OPEN,
-            {"symbol": symbol, "market_type": market_type, "strategy_type": strategy_type},
-        )
 
+    @operation(ep.CANCEL_ALL)
     async def cancel_all(
         self, symbol: str, *, strategy_type: StrategyType | str | None = None
     ) -> list[ScheduledStrategy] | None:
@@ -143,6 +105,3 @@ class Strategies(Resource):
         Returns None when the exchange answers 202 (accepted, not yet executed).
         ``DELETE /api/v1/strategies``.
         """
-        return await self._client.request(
-            ep.CANCEL_ALL, {"symbol": symbol, "strategy_type": strategy_type}
-        )

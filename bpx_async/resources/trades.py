@@ -1,10 +1,12 @@
+# mypy: disable-error-code="empty-body"
+# Method bodies are empty on purpose: @operation/@paginated (resources/_base.py) supply them.
 """Recent and historical public trades."""
 
 from __future__ import annotations
 
 from ..endpoints import trades as ep
 from ..models.trades import Trade
-from ._base import Resource
+from ._base import Resource, operation
 
 __all__ = ["Trades"]
 
@@ -14,13 +16,14 @@ class Trades(Resource):
 
     __slots__ = ()
 
+    @operation(ep.RECENT)
     async def recent(self, symbol: str, *, limit: int | None = None) -> list[Trade]:
         """The latest public trades of ``symbol`` (``limit`` 1..1000, default 100).
 
         ``GET /api/v1/trades``.
         """
-        return await self._client.request(ep.RECENT, {"symbol": symbol, "limit": limit})
 
+    @operation(ep.HISTORY)
     async def history(
         self, symbol: str, *, limit: int | None = None, offset: int | None = None
     ) -> list[Trade]:
@@ -28,6 +31,3 @@ class Trades(Resource):
         ``offset``. Counts against the 30/min historical-data budget.
         ``GET /api/v1/trades/history``.
         """
-        return await self._client.request(
-            ep.HISTORY, {"symbol": symbol, "limit": limit, "offset": offset}
-        )

@@ -89,9 +89,9 @@ async def test_signed_order_round_trip_is_accepted_by_an_independent_verifier(
 async def test_fills_and_history_pages_reach_the_end(trader: AsyncClient) -> None:
     for _ in range(5):
         await trader.orders.execute("SOL_USDC", "Bid", "Market", quantity="0.10")
-    fills = [f async for f in trader.history.iter_fills(symbol="SOL_USDC", page_size=2)]
+    fills = [f async for f in trader.history.fills(symbol="SOL_USDC", limit=2)]
     assert len(fills) >= 5
-    orders = [o async for o in trader.history.iter_orders(symbol="SOL_USDC", page_size=2)]
+    orders = [o async for o in trader.history.orders(symbol="SOL_USDC", limit=2)]
     assert len(orders) == 5 and all(o.status == "Filled" for o in orders)
 
 

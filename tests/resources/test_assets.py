@@ -9,7 +9,6 @@ import pytest
 from support import BASE, assert_unsigned, only_request, sent_requests
 
 from bpx_async import AsyncClient
-from bpx_async.endpoints import Endpoint
 from bpx_async.endpoints import assets as ep
 from bpx_async.errors import RequestValidationError
 from bpx_async.models.enums import Blockchain
@@ -61,18 +60,6 @@ USDC_ASSET = {
         },
     ],
 }
-
-
-@pytest.mark.parametrize(
-    "endpoint", [v for v in vars(ep).values() if isinstance(v, Endpoint)], ids=lambda e: e.name
-)
-async def test_endpoint_name_is_the_client_method_path(
-    endpoint: Endpoint[Any], client: AsyncClient
-) -> None:
-    group, method = endpoint.name.split(".")
-    assert group == "assets"
-    assert callable(getattr(getattr(client, group), method))
-    assert endpoint.auth == "public" and endpoint.instruction is None
 
 
 async def test_list_parses_tokens_with_decimal_limits_and_open_blockchain(

@@ -488,7 +488,10 @@ async def test_withdrawal_delay_is_sent_unsigned_even_by_a_client_with_keys(
 async def test_withdrawal_delay_returns_none_on_204(mock_api: Any, client: AsyncClient) -> None:
     mock_api.get(f"{BASE}/wapi/v1/capital/withdrawals/delay", status=204)
 
-    await client.capital.withdrawal_delay()
+    assert await client.capital.withdrawal_delay() is None
+    sent = only_request(mock_api)
+    assert (sent.method, sent.path, sent.query) == ("GET", "/wapi/v1/capital/withdrawals/delay", [])
+    assert_unsigned(sent)
 
 
 async def test_withdrawal_delay_refused_without_session_raises_authentication_error(

@@ -1,5 +1,5 @@
 """client.history: every /wapi/v1/history/* operation sends its exact signed query and parses
-realistic rows (nulls, unknown fields, unknown enum values); the iter_* twins walk pages."""
+realistic rows (nulls, unknown fields, unknown enum values); iterated, each walks its pages."""
 
 from __future__ import annotations
 
@@ -702,11 +702,11 @@ async def test_strategies_history_sends_market_types_and_parses_cancel_reasons(
     assert rows[1].strategy_type == "Grid" and rows[1].status == "Paused"
 
 
-# --- every iter_* twin walks its own endpoint ---------------------------------------------
+# --- every history method, iterated, walks its own endpoint ------------------------------
 
 _ITER_CASES: list[tuple[str, dict[str, Any], str, list[tuple[str, str]], str]] = [
     (
-        "iter_fills",
+        "fills",
         {"symbol": "SOL_USDC", "fill_type": "User", "market_type": ["SPOT", "PERP"]},
         "/wapi/v1/history/fills",
         [
@@ -718,91 +718,91 @@ _ITER_CASES: list[tuple[str, dict[str, Any], str, list[tuple[str, str]], str]] =
         "fillHistoryQueryAll",
     ),
     (
-        "iter_orders",
+        "orders",
         {"symbol": "SOL_USDC", "market_type": "SPOT"},
         "/wapi/v1/history/orders",
         [("marketType", "SPOT"), ("symbol", "SOL_USDC")],
         "orderHistoryQueryAll",
     ),
     (
-        "iter_funding",
+        "funding",
         {"subaccount_id": 2},
         "/wapi/v1/history/funding",
         [("subaccountId", "2")],
         "fundingHistoryQueryAll",
     ),
     (
-        "iter_settlement",
+        "settlement",
         {"source": "FundingPayment"},
         "/wapi/v1/history/settlement",
         [("source", "FundingPayment")],
         "settlementHistoryQueryAll",
     ),
     (
-        "iter_interest",
+        "interest",
         {"asset": "USDC", "source": "UnrealizedPnl"},
         "/wapi/v1/history/interest",
         [("asset", "USDC"), ("source", "UnrealizedPnl")],
         "interestHistoryQueryAll",
     ),
     (
-        "iter_borrow_lend",
+        "borrow_lend",
         {"event_type": "Borrow", "sources": ["Manual", "Interest"]},
         "/wapi/v1/history/borrowLend",
         [("sources", "Manual,Interest"), ("type", "Borrow")],
         "borrowHistoryQueryAll",
     ),
     (
-        "iter_borrow_lend_positions",
+        "borrow_lend_positions",
         {"state": "Closed"},
         "/wapi/v1/history/borrowLend/positions",
         [("state", "Closed")],
         "borrowPositionHistoryQueryAll",
     ),
     (
-        "iter_dust",
+        "dust",
         {"symbol": "BONK"},
         "/wapi/v1/history/dust",
         [("symbol", "BONK")],
         "dustHistoryQueryAll",
     ),
     (
-        "iter_positions",
+        "positions",
         {"state": "Open", "market_type": ["DATED"]},
         "/wapi/v1/history/position",
         [("marketType", "DATED"), ("state", "Open")],
         "positionHistoryQueryAll",
     ),
     (
-        "iter_rfq",
+        "rfq",
         {"status": "Expired", "deferred_settlement": True},
         "/wapi/v1/history/rfq",
         [("deferredSettlement", "true"), ("status", "Expired")],
         "rfqHistoryQueryAll",
     ),
     (
-        "iter_rfq_fills",
+        "rfq_fills",
         {"fill_type": "User"},
         "/wapi/v1/history/rfq/fill",
         [("fillType", "User")],
         "rfqFillHistoryQueryAll",
     ),
     (
-        "iter_quotes",
+        "quotes",
         {"quote_id": "q-1"},
         "/wapi/v1/history/quote",
         [("quoteId", "q-1")],
         "quoteHistoryQueryAll",
     ),
     (
-        "iter_quote_fills",
+        "quote_fills",
         {"side": "Ask"},
         "/wapi/v1/history/quote/fill",
         [("side", "Ask")],
         "quoteFillHistoryQueryAll",
     ),
     (
-        "iter_strategies",
+        "strategies",
         {"strategy_id": "st-1", "sort_direction": "Asc"},
         "/wapi/v1/history/strategies",
         [("sortDirection", "Asc"), ("strategyId", "st-1")],
@@ -825,7 +825,7 @@ _ROW = {
     _ITER_CASES,
     ids=[case[0] for case in _ITER_CASES],
 )
-async def test_iter_method_walks_its_endpoint_with_filters_limit_and_offset(
+async def test_iterated_method_walks_its_endpoint_with_filters_limit_and_offset(
     mock_api: Any,
     signed_client: AsyncClient,
     method: str,
@@ -839,7 +839,7 @@ async def test_iter_method_walks_its_endpoint_with_filters_limit_and_offset(
     second = [*filter_pairs, ("limit", "2"), ("offset", "12")]
     mock_api.get(_url(path, first), payload=[row, row])
     mock_api.get(_url(path, second), payload=[row])
-    iterator = getattr(signed_client.history, method)(**filters, offset=10, page_size=2)
+    iterator = getattr(signed_client.history, method)(**filters, offset=10, limit=2)
     rows = [item async for item in iterator]
     assert len(rows) == 3
     requests = sent_requests(mock_api)
@@ -851,12 +851,12 @@ async def test_iter_method_walks_its_endpoint_with_filters_limit_and_offset(
         assert_signed(request, instruction)
 
 
-def test_every_history_endpoint_has_a_method_and_an_iter_twin() -> None:
+def test_every_history_endpoint_has_one_paged_method_and_no_iter_twin() -> None:
     from bpx_async.endpoints import Endpoint
     from bpx_async.resources import History
 
     records = [v for v in vars(ep).values() if isinstance(v, Endpoint)]
-    # The 14 GET /wapi/v1/history/* operations of the spec (REFERENCE 2.10).
+    # The 14 GET /wapi/v1/history/* operations of the official spec.
     assert {r.path.removeprefix("/wapi/v1/history/") for r in records} == {
         "fills",
         "orders",
@@ -877,4 +877,5 @@ def test_every_history_endpoint_has_a_method_and_an_iter_twin() -> None:
         group, name = record.name.split(".")
         assert group == "history" and record.method == "GET" and record.auth == "signed"
         assert callable(getattr(History, name))
-        assert callable(getattr(History, f"iter_{name}"))
+        assert not hasattr(History, f"iter_{name}")
+    assert not [name for name in vars(History) if name.startswith("iter_")]

@@ -95,18 +95,6 @@ def _ticker(symbol: str) -> dict[str, Any]:
     return {**TICKER, "symbol": symbol}
 
 
-@pytest.mark.parametrize(
-    "endpoint", [v for v in vars(ep).values() if isinstance(v, Endpoint)], ids=lambda e: e.name
-)
-async def test_endpoint_name_is_the_client_method_path(
-    endpoint: Endpoint[Any], client: AsyncClient
-) -> None:
-    group, method = endpoint.name.split(".")
-    assert group == "markets"
-    assert callable(getattr(getattr(client, group), method))
-    assert endpoint.auth == "public" and endpoint.instruction is None
-
-
 def test_only_klines_is_in_the_historical_data_budget() -> None:
     flagged = {e.name for e in vars(ep).values() if isinstance(e, Endpoint) and e.historical_data}
     assert flagged == {"markets.klines"}

@@ -1,6 +1,7 @@
 """Orders: placing (single and batch), querying and cancelling, through the client.
 
-The REFERENCE 2.8 vectors V2, V3, V3b and V6 are reproduced byte for byte by the client itself;
+The signing vectors V2, V3, V3b and V6 (a fixed test key and clock, with the exact bodies and
+signatures they must give) are reproduced byte for byte by the client itself;
 every validation rule is shown to accept the valid shape and to refuse the invalid one before
 anything leaves the process.
 """
@@ -25,6 +26,7 @@ from bpx_async import (
     ResponseValidationError,
     ServerError,
 )
+from bpx_async.errors import BatchError
 from bpx_async.models.enums import (
     CancelOrderType,
     MarketType,
@@ -36,12 +38,12 @@ from bpx_async.models.enums import (
     TriggerBy,
 )
 from bpx_async.models.orders import BatchOrderResult, OrderExecuteRequest, PlacedOrder
-from bpx_async.resources.orders import MAX_BATCH_SIZE, BatchError
+from bpx_async.resources.orders import MAX_BATCH_SIZE
 
 ORDER_URL = f"{BASE}/api/v1/order"
 ORDERS_URL = f"{BASE}/api/v1/orders"
 
-# --- REFERENCE 2.8 vectors ------------------------------------------------------------------
+# --- signing vectors --------------------------------------------------------------------------
 
 V2_BODY = (
     b'{"symbol":"SOL_USDC","side":"Bid","orderType":"Limit","price":"170.50","quantity":"1.0",'
@@ -731,7 +733,7 @@ async def test_get_and_cancel_need_exactly_one_valid_id(
 
 @pytest.fixture
 async def v6_client() -> AsyncIterator[AsyncClient]:
-    """The REFERENCE key with the clock of vector V6."""
+    """The test key with the clock of vector V6."""
     async with AsyncClient(api_secret=SECRET, clock=lambda: V6_TIMESTAMP) as c:
         yield c
 

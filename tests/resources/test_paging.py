@@ -1,9 +1,9 @@
-"""The limit/offset walk behind every iter_* method: which pages it asks for, when it stops,
-and that bad arguments are refused before any request is sent."""
+"""AsyncPager, the result of every history method: awaited it is one request for one page;
+iterated it walks limit/offset pages (which pages it asks for, when it stops), and bad
+arguments are refused before any request is sent."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode
 
@@ -11,134 +11,142 @@ import pytest
 from support import BASE, assert_signed, sent_requests
 
 from bpx_async import AsyncClient
+from bpx_async.endpoints import history as ep
 from bpx_async.errors import RequestValidationError, ServerError
-from bpx_async.resources._paging import paginate
+from bpx_async.resources import AsyncPager
+from bpx_async.testing import FakeExchange
 
 FILLS = "/wapi/v1/history/fills"
 
 
-class FakePages:
-    """Serves ``total`` numbered rows by (limit, offset) and records every call."""
+class FakeClient:
+    """Stands in for AsyncClient: serves ``total`` numbered rows by limit/offset and records
+    the parameters of every request."""
 
     def __init__(self, total: int, *, overfill: int = 0) -> None:
         self.rows = list(range(total))
-        self.calls: list[tuple[int, int]] = []
+        self.calls: list[dict[str, Any]] = []
         self.overfill = overfill  # extra rows a server that ignores ``limit`` would send
 
-    async def __call__(self, limit: int, offset: int) -> Sequence[int]:
-        self.calls.append((limit, offset))
+    async def request(self, endpoint: Any, params: dict[str, Any]) -> list[int]:
+        self.calls.append(dict(params))
+        limit = params.get("limit") or 100
+        offset = params.get("offset") or 0
         return self.rows[offset : offset + limit + self.overfill]
 
+    def pager(self, **params: Any) -> AsyncPager[int]:
+        return AsyncPager(self, ep.FILLS, params)  # type: ignore[arg-type]
 
-async def _collect(iterator: Any) -> list[Any]:
-    return [item async for item in iterator]
+    def walked(self) -> list[tuple[int, int]]:
+        return [(call["limit"], call["offset"]) for call in self.calls]
 
 
-# --- the walk itself -------------------------------------------------------------------------
+async def _collect(pager: AsyncPager[Any]) -> list[Any]:
+    return [item async for item in pager]
+
+
+# --- awaited: one page ------------------------------------------------------------------------
+
+
+async def test_awaiting_sends_one_request_with_exactly_the_given_parameters() -> None:
+    client = FakeClient(10)
+    page = await client.pager(symbol="SOL_USDC", limit=3, offset=4)
+    assert page == [4, 5, 6]
+    assert client.calls == [{"symbol": "SOL_USDC", "limit": 3, "offset": 4}]
+
+
+async def test_awaiting_without_limit_or_offset_sends_neither() -> None:
+    client = FakeClient(3)
+    assert await client.pager(symbol="SOL_USDC") == [0, 1, 2]
+    assert client.calls == [{"symbol": "SOL_USDC"}]
+
+
+async def test_each_await_sends_its_own_request() -> None:
+    client = FakeClient(3)
+    pager = client.pager(limit=1)
+    assert await pager == [0]
+    assert await pager == [0]
+    assert len(client.calls) == 2
+
+
+# --- iterated: every page ---------------------------------------------------------------------
 
 
 async def test_three_full_pages_then_a_short_page_asks_for_each_offset_once() -> None:
-    pages = FakePages(3 * 4 + 2)
-    rows = await _collect(paginate(pages, page_size=4))
-    assert pages.calls == [(4, 0), (4, 4), (4, 8), (4, 12)]
+    client = FakeClient(3 * 4 + 2)
+    rows = await _collect(client.pager(limit=4))
+    assert client.walked() == [(4, 0), (4, 4), (4, 8), (4, 12)]
     assert rows == list(range(14))
 
 
 async def test_an_empty_first_page_stops_after_one_request() -> None:
-    pages = FakePages(0)
-    assert await _collect(paginate(pages, page_size=5)) == []
-    assert pages.calls == [(5, 0)]
+    client = FakeClient(0)
+    assert await _collect(client.pager(limit=5)) == []
+    assert client.walked() == [(5, 0)]
 
 
 async def test_a_full_last_page_is_confirmed_by_one_empty_page() -> None:
-    pages = FakePages(6)
-    rows = await _collect(paginate(pages, page_size=3))
-    assert pages.calls == [(3, 0), (3, 3), (3, 6)]
+    client = FakeClient(6)
+    rows = await _collect(client.pager(limit=3))
+    assert client.walked() == [(3, 0), (3, 3), (3, 6)]
     assert rows == list(range(6))
 
 
 async def test_walk_starts_at_the_given_offset() -> None:
-    pages = FakePages(10)
-    rows = await _collect(paginate(pages, page_size=4, start_offset=5))
-    assert pages.calls == [(4, 5), (4, 9)]
+    client = FakeClient(10)
+    rows = await _collect(client.pager(limit=4, offset=5))
+    assert client.walked() == [(4, 5), (4, 9)]
     assert rows == [5, 6, 7, 8, 9]
 
 
-async def test_max_items_stops_early_and_asks_only_for_what_is_still_needed() -> None:
-    pages = FakePages(100)
-    rows = await _collect(paginate(pages, page_size=4, max_items=10))
-    assert pages.calls == [(4, 0), (4, 4), (2, 8)]
-    assert rows == list(range(10))
+async def test_walk_without_limit_asks_for_pages_of_100_from_offset_0() -> None:
+    client = FakeClient(150)
+    rows = await _collect(client.pager())
+    assert client.walked() == [(100, 0), (100, 100)]
+    assert rows == list(range(150))
 
 
-async def test_max_items_larger_than_the_data_ends_at_the_short_page() -> None:
-    pages = FakePages(5)
-    rows = await _collect(paginate(pages, page_size=4, max_items=50))
-    assert pages.calls == [(4, 0), (4, 4)]
-    assert rows == list(range(5))
-
-
-async def test_a_server_sending_more_than_the_limit_never_exceeds_max_items() -> None:
-    pages = FakePages(100, overfill=3)
-    rows = await _collect(paginate(pages, page_size=4, max_items=6))
-    assert rows == list(range(6))
-    # The first page returned 7 rows, so the next offset skips past all of them.
-    assert pages.calls == [(4, 0)]
+async def test_walk_keeps_the_filters_on_every_page() -> None:
+    client = FakeClient(5)
+    await _collect(client.pager(symbol="SOL_USDC", sort_direction="Asc", limit=2))
+    assert [call["symbol"] for call in client.calls] == ["SOL_USDC"] * 3
+    assert {call["sort_direction"] for call in client.calls} == {"Asc"}
 
 
 async def test_a_server_sending_more_than_the_limit_advances_by_what_it_sent() -> None:
-    pages = FakePages(12, overfill=1)
-    rows = await _collect(paginate(pages, page_size=4))
-    assert pages.calls == [(4, 0), (4, 5), (4, 10)]
+    client = FakeClient(12, overfill=1)
+    rows = await _collect(client.pager(limit=4))
+    assert client.walked() == [(4, 0), (4, 5), (4, 10)]
     assert rows == list(range(12))
 
 
 async def test_stopping_early_requests_no_further_pages() -> None:
-    pages = FakePages(100)
+    client = FakeClient(100)
     seen = []
-    async for row in paginate(pages, page_size=4):
+    async for row in client.pager(limit=4):
         seen.append(row)
         if row == 5:
             break
     assert seen == list(range(6))
-    assert pages.calls == [(4, 0), (4, 4)]
+    assert client.walked() == [(4, 0), (4, 4)]
 
 
-@pytest.mark.parametrize(
-    ("kwargs", "reason"),
-    [
-        ({"page_size": 0}, "page_size below 1"),
-        ({"page_size": 1001}, "page_size above 1000"),
-        ({"page_size": True}, "bool page_size"),
-        ({"page_size": "100"}, "text page_size"),
-        ({"page_size": 10.0}, "float page_size"),
-        ({"start_offset": -1}, "negative offset"),
-        ({"max_items": 0}, "max_items below 1"),
-        ({"max_items": 2.5}, "float max_items"),
-    ],
-)
-def test_bad_arguments_raise_when_the_iterator_is_created(
-    kwargs: dict[str, Any], reason: str
-) -> None:
-    pages = FakePages(10)
-    with pytest.raises(RequestValidationError):
-        paginate(pages, **kwargs)
-    assert pages.calls == [], reason
+async def test_pages_yields_each_non_empty_page_as_answered() -> None:
+    client = FakeClient(5)
+    pages = [page async for page in client.pager(limit=2).pages()]
+    assert pages == [[0, 1], [2, 3], [4]]
 
 
-async def test_page_size_bounds_are_inclusive() -> None:
-    small, large = FakePages(2), FakePages(2)
-    assert await _collect(paginate(small, page_size=1)) == [0, 1]
-    assert await _collect(paginate(large, page_size=1000)) == [0, 1]
-    assert small.calls == [(1, 0), (1, 1), (1, 2)]
-    assert large.calls == [(1000, 0)]
+def test_repr_names_the_operation_and_no_parameters() -> None:
+    text = repr(FakeClient(0).pager(symbol="SECRET_SYMBOL"))
+    assert text == "<AsyncPager history.fills>"
 
 
 # --- through the client ----------------------------------------------------------------------
 
 
 def _fills_url(**query: Any) -> str:
-    return f"{BASE}{FILLS}?{urlencode(sorted(query.items()))}"
+    return f"{BASE}{FILLS}?{urlencode(sorted(query.items()))}" if query else f"{BASE}{FILLS}"
 
 
 def _fill(n: int) -> dict[str, Any]:
@@ -153,7 +161,18 @@ def _fill(n: int) -> dict[str, Any]:
     }
 
 
-async def test_iter_fills_walks_three_full_pages_and_a_short_one_in_order(
+async def test_awaited_fills_is_one_signed_request_for_one_page(
+    mock_api: Any, signed_client: AsyncClient
+) -> None:
+    mock_api.get(_fills_url(symbol="SOL_USDC", limit=2), payload=[_fill(0), _fill(1)])
+    fills = await signed_client.history.fills(symbol="SOL_USDC", limit=2)
+    assert [f.order_id for f in fills] == ["0", "1"]
+    (request,) = sent_requests(mock_api)
+    assert sorted(request.query) == [("limit", "2"), ("symbol", "SOL_USDC")]
+    assert_signed(request, "fillHistoryQueryAll")
+
+
+async def test_iterated_fills_walks_three_full_pages_and_a_short_one_in_order(
     mock_api: Any, signed_client: AsyncClient
 ) -> None:
     size = 3
@@ -163,7 +182,7 @@ async def test_iter_fills_walks_three_full_pages_and_a_short_one_in_order(
             payload=[_fill(page * size + i) for i in range(size)],
         )
     mock_api.get(_fills_url(symbol="SOL_USDC", limit=size, offset=3 * size), payload=[_fill(9)])
-    fills = [f async for f in signed_client.history.iter_fills(symbol="SOL_USDC", page_size=3)]
+    fills = [f async for f in signed_client.history.fills(symbol="SOL_USDC", limit=3)]
     assert [f.order_id for f in fills] == [str(n) for n in range(10)]
     requests = sent_requests(mock_api)
     assert [dict(r.query)["offset"] for r in requests] == ["0", "3", "6", "9"]
@@ -175,54 +194,36 @@ async def test_iter_fills_walks_three_full_pages_and_a_short_one_in_order(
         assert_signed(request, "fillHistoryQueryAll")
 
 
-async def test_iter_fills_with_an_empty_first_page_sends_one_request(
+async def test_iterated_fills_with_an_empty_first_page_sends_one_request(
     mock_api: Any, signed_client: AsyncClient
 ) -> None:
     mock_api.get(_fills_url(limit=100, offset=0), payload=[])
-    assert [f async for f in signed_client.history.iter_fills()] == []
+    assert [f async for f in signed_client.history.fills()] == []
     assert len(sent_requests(mock_api)) == 1
 
 
-async def test_iter_fills_after_a_full_last_page_stops_at_the_empty_page(
-    mock_api: Any, signed_client: AsyncClient
-) -> None:
-    mock_api.get(_fills_url(limit=2, offset=0), payload=[_fill(0), _fill(1)])
-    mock_api.get(_fills_url(limit=2, offset=2), payload=[_fill(2), _fill(3)])
-    mock_api.get(_fills_url(limit=2, offset=4), payload=[])
-    fills = [f async for f in signed_client.history.iter_fills(page_size=2)]
-    assert [f.order_id for f in fills] == ["0", "1", "2", "3"]
-    assert [dict(r.query)["offset"] for r in sent_requests(mock_api)] == ["0", "2", "4"]
-
-
-async def test_iter_fills_max_items_shrinks_the_last_request(
-    mock_api: Any, signed_client: AsyncClient
-) -> None:
-    mock_api.get(_fills_url(limit=2, offset=0), payload=[_fill(0), _fill(1)])
-    mock_api.get(_fills_url(limit=1, offset=2), payload=[_fill(2)])
-    fills = [f async for f in signed_client.history.iter_fills(page_size=2, max_items=3)]
-    assert [f.order_id for f in fills] == ["0", "1", "2"]
-    assert len(sent_requests(mock_api)) == 2
-
-
-@pytest.mark.parametrize("page_size", [0, 1001, -5])
-async def test_iter_fills_rejects_page_size_out_of_range_before_sending(
-    mock_api: Any, signed_client: AsyncClient, page_size: int
+@pytest.mark.parametrize("limit", [0, 1001, -5])
+async def test_fills_refuses_a_limit_out_of_range_before_sending_in_both_modes(
+    mock_api: Any, signed_client: AsyncClient, limit: int
 ) -> None:
     with pytest.raises(RequestValidationError):
-        signed_client.history.iter_fills(page_size=page_size)
+        await signed_client.history.fills(limit=limit)
+    with pytest.raises(RequestValidationError):
+        async for _ in signed_client.history.fills(limit=limit):
+            pass
     assert sent_requests(mock_api) == []
 
 
-async def test_iter_fills_rejects_bad_filters_on_first_step_before_sending(
+async def test_iterated_fills_refuses_bad_filters_on_the_first_step_before_sending(
     mock_api: Any, signed_client: AsyncClient
 ) -> None:
-    iterator = signed_client.history.iter_fills(market_type=["NOT_A_MARKET"])
+    iterator = aiter(signed_client.history.fills(market_type=["NOT_A_MARKET"]))
     with pytest.raises(RequestValidationError):
-        await iterator.__anext__()
+        await anext(iterator)
     assert sent_requests(mock_api) == []
 
 
-async def test_iter_fills_surfaces_an_error_on_a_later_page_after_earlier_rows(
+async def test_iterated_fills_surfaces_an_error_on_a_later_page_after_earlier_rows(
     mock_api: Any, signed_client: AsyncClient
 ) -> None:
     mock_api.get(_fills_url(limit=1, offset=0), payload=[_fill(0)])
@@ -233,6 +234,37 @@ async def test_iter_fills_surfaces_an_error_on_a_later_page_after_earlier_rows(
     )
     seen: list[str | None] = []
     with pytest.raises(ServerError):
-        async for fill in signed_client.history.iter_fills(page_size=1):
+        async for fill in signed_client.history.fills(limit=1):
             seen.append(fill.order_id)
     assert seen == ["0"]
+
+
+def test_history_methods_refuse_unknown_and_positional_arguments_like_python(
+    signed_client: AsyncClient,
+) -> None:
+    with pytest.raises(TypeError, match="unexpected keyword argument 'page_size'"):
+        signed_client.history.fills(page_size=10)  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="positional"):
+        signed_client.history.fills("SOL_USDC")  # type: ignore[misc]
+
+
+# --- over loopback HTTP against the FakeExchange (no aioresponses) -----------------------------
+
+
+async def test_both_modes_against_the_fake_exchange_send_the_pages_they_promise(
+    fx: FakeExchange,
+) -> None:
+    _, secret = fx.add_account({"USDC": "100000"})
+    async with AsyncClient(api_secret=secret, base_url=fx.base_url) as trader:
+        for _ in range(5):
+            await trader.orders.execute("SOL_USDC", "Bid", "Market", quantity="0.10")
+        fx.requests.clear()
+
+        page = await trader.history.orders(symbol="SOL_USDC", limit=2, offset=1)
+        walked = [o async for o in trader.history.orders(symbol="SOL_USDC", limit=2, offset=1)]
+
+    assert len(page) == 2
+    assert len(walked) == 4 and [o.id for o in walked[:2]] == [o.id for o in page]
+    sent = [(r.query.get("limit"), r.query.get("offset")) for r in fx.requests]
+    # One request when awaited; then pages from offset 1 until the short one (1 row at offset 5).
+    assert sent == [("2", "1"), ("2", "1"), ("2", "3"), ("2", "5")]

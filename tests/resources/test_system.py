@@ -8,22 +8,8 @@ import pytest
 from support import BASE, assert_unsigned, only_request
 
 from bpx_async import AsyncClient
-from bpx_async.endpoints import Endpoint
-from bpx_async.endpoints import system as ep
 from bpx_async.errors import ResponseValidationError
 from bpx_async.models.enums import Blockchain, SystemStatus
-
-
-@pytest.mark.parametrize(
-    "endpoint", [v for v in vars(ep).values() if isinstance(v, Endpoint)], ids=lambda e: e.name
-)
-async def test_endpoint_name_is_the_client_method_path(
-    endpoint: Endpoint[Any], client: AsyncClient
-) -> None:
-    group, method = endpoint.name.split(".")
-    assert group == "system"
-    assert callable(getattr(getattr(client, group), method))
-    assert endpoint.auth == "public" and endpoint.instruction is None
 
 
 async def test_status_reads_maintenance_and_message_ignoring_unknown_fields(

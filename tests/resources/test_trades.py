@@ -9,7 +9,6 @@ import pytest
 from support import BASE, assert_unsigned, only_request, sent_requests
 
 from bpx_async import AsyncClient
-from bpx_async.endpoints import Endpoint
 from bpx_async.endpoints import trades as ep
 from bpx_async.errors import RequestValidationError
 
@@ -32,18 +31,6 @@ TRADES = [
         "isBuyerMaker": True,
     },
 ]
-
-
-@pytest.mark.parametrize(
-    "endpoint", [v for v in vars(ep).values() if isinstance(v, Endpoint)], ids=lambda e: e.name
-)
-async def test_endpoint_name_is_the_client_method_path(
-    endpoint: Endpoint[Any], client: AsyncClient
-) -> None:
-    group, method = endpoint.name.split(".")
-    assert group == "trades"
-    assert callable(getattr(getattr(client, group), method))
-    assert endpoint.auth == "public" and endpoint.instruction is None
 
 
 def test_only_the_history_endpoint_is_in_the_historical_data_budget() -> None:
