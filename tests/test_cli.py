@@ -4,6 +4,7 @@ subprocess talking over HTTP to a FakeExchange that this test process serves on 
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import os
@@ -11,8 +12,10 @@ import socket
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -31,8 +34,13 @@ class Run:
     stdout: str
     stderr: str
 
-    def json(self) -> object:
+    def json(self) -> Any:
         return json.loads(self.stdout)
+
+    def json_error_message(self) -> str:
+        message = json.loads(self.stderr)["error"]["message"]
+        assert isinstance(message, str)
+        return message
 
 
 @dataclass
@@ -293,3 +301,70 @@ async def test_keys_can_come_from_an_env_file(cli: Cli, tmp_path: Path) -> None:
     assert Decimal(balances["SOL"]["available"]) == Decimal(FUNDS["SOL"])
     assert "absent.env" in assert_one_error_line(missing)
     assert cli.secret not in found.stdout + found.stderr + missing.stdout + missing.stderr
+
+
+async def test_unknown_symbol_is_one_error_line_and_exit_1(cli: Cli) -> None:
+    run = await cli("ticker", "SOL_USDC", "NOPE_USDC", keys=False)
+
+    line = assert_one_error_line(run)
+    assert run.code == 1
+    assert "NOPE_USDC" in line and "SOL_USDC" not in line
+    assert run.stdout == ""
+
+
+async def test_errors_under_json_are_one_json_object_on_stderr(cli: Cli) -> None:
+    unknown, api_error = await asyncio.gather(
+        cli("--json", "ticker", "NOPE_USDC", keys=False),
+        cli("--json", "order", "cancel", "SOL_USDC", "--order-id", "999999"),
+    )
+
+    assert (unknown.code, unknown.stdout) == (1, "")
+    assert json.loads(unknown.stderr) == {
+        "error": {"type": "CommandFailed", "message": unknown.json_error_message()}
+    }
+    assert "NOPE_USDC" in unknown.json_error_message()
+    assert api_error.code == 1
+    error = json.loads(api_error.stderr)["error"]
+    assert (error["type"], error["status"], error["method"]) == ("NotFoundError", 404, "DELETE")
+    assert error["path"] == "/api/v1/order"
+
+
+async def test_ticker_change_column_is_a_percentage_of_the_fraction_sent(cli: Cli) -> None:
+    # A market buy that walks several ask levels leaves trades at different prices.
+    bought = await cli("order", "place", "SOL_USDC", "buy", "market", "--quantity", "30")
+    assert bought.code == 0, bought.stderr
+
+    table, as_json = await asyncio.gather(
+        cli("ticker", "SOL_USDC", keys=False), cli("--json", "ticker", "SOL_USDC", keys=False)
+    )
+
+    fraction = Decimal(as_json.json()["SOL_USDC"]["priceChangePercent"])
+    assert fraction != 0
+    header = table.stdout.splitlines()[0].split("  ")
+    row = table_rows(table.stdout)[0]
+    shown = Decimal(row[[h.strip() for h in header if h.strip()].index("change %")])
+    assert shown == (fraction * 100).quantize(Decimal("0.01"))
+
+
+async def test_klines_accepts_an_iso_start_with_a_z_suffix(cli: Cli) -> None:
+    run = await cli(
+        "klines", "SOL_USDC", "--start", "2026-12-02T10:00:00Z", "--end", "2026-12-02T12:00Z",
+        "--json", keys=False,
+    )  # fmt: skip
+
+    assert run.code == 0, run.stderr
+    sent = [r.query for r in cli.exchange.requests if r.path == "/api/v1/klines"]
+    assert [(q["startTime"], q["endTime"]) for q in sent] == [("1796205600", "1796212800")]
+
+
+def test_moments_read_z_offsets_naive_times_and_unix_seconds_as_utc() -> None:
+    from bpx_async.cli import _moment
+
+    expected = datetime(2026, 12, 2, 10, 0, tzinfo=timezone.utc)
+    assert _moment("2026-12-02T10:00:00Z") == expected
+    assert _moment("2026-12-02T10:00:00z") == expected
+    assert _moment("2026-12-02T10:00") == expected
+    assert _moment("2026-12-02T12:00:00+02:00") == expected
+    assert _moment(str(int(expected.timestamp()))) == expected
+    with pytest.raises(argparse.ArgumentTypeError, match="neither unix seconds"):
+        _moment("yesterday")
