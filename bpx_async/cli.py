@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import difflib
 import json
 import os
 import sys
@@ -15,13 +16,13 @@ from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
-from enum import Enum
 from typing import Any, TextIO
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from ._version import __version__
 from .client import DEFAULT_BASE_URL, AsyncClient
+from .endpoints import ENDPOINTS, Endpoint
 from .errors import BpxError
 from .models.enums import KlineInterval, OrderType, Side, TimeInForce
 from .models.markets import Ticker
@@ -38,10 +39,12 @@ from .tables import (
     balance_rows,
     depth_rows,
     format_cell,
+    model_columns,
     render_table,
+    to_jsonable,
 )
 
-__all__ = ["build_parser", "main", "to_jsonable"]
+__all__ = ["build_parser", "main"]
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -73,23 +76,6 @@ _DEFAULT_CANDLES = 24
 
 
 # --- output -----------------------------------------------------------------------------------
-
-
-def to_jsonable(value: Any) -> Any:
-    """Models, lists and dicts as plain JSON data: camelCase keys, decimals as strings."""
-    if isinstance(value, BaseModel):
-        return value.model_dump(mode="json", by_alias=True)
-    if isinstance(value, dict):
-        return {str(key): to_jsonable(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [to_jsonable(item) for item in value]
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return value
 
 
 @dataclass(frozen=True)
@@ -300,6 +286,114 @@ async def _fills(args: argparse.Namespace) -> Output:
     return Output(fills, _table_or_note(FILL_COLUMNS, fills, "no fills"))
 
 
+# --- bpx call: any operation by its name --------------------------------------------------------
+
+_OPERATIONS: dict[str, Endpoint[Any]] = {endpoint.name: endpoint for endpoint in ENDPOINTS}
+_OPERATION_COLUMNS = (
+    Column.attr("operation", "name"),
+    Column.attr("method", "method"),
+    Column.attr("path", "path"),
+    Column.attr("auth", "auth"),
+)
+
+
+def _operation(name: str) -> Endpoint[Any]:
+    endpoint = _OPERATIONS.get(name)
+    if endpoint is None:
+        close = difflib.get_close_matches(name, _OPERATIONS, n=3)
+        hint = f"did you mean {' or '.join(close)}? " if close else ""
+        raise _UsageProblem(f"unknown operation {name!r}; {hint}'bpx call --list' shows them all")
+    return endpoint
+
+
+def _call_params(endpoint: Endpoint[Any], words: Sequence[str]) -> Any:
+    """The parameters of ``bpx call``: ``key=value`` words, or one JSON document.
+
+    A value stays text (decimals keep their exact digits) unless the request model refuses it as
+    text and takes it as JSON: a number for an integer field, ``true``/``false`` for a flag, a
+    list or an object. The model itself validates the result when the request is prepared.
+    """
+    if len(words) == 1 and words[0].lstrip()[:1] in ("[", "{"):
+        try:
+            return json.loads(words[0], parse_float=Decimal)
+        except ValueError as exc:
+            raise _UsageProblem(f"{endpoint.name}: the parameters are not JSON: {exc}") from None
+    model = endpoint.request
+    if not words:
+        return None
+    if not isinstance(model, type) or not issubclass(model, BaseModel):
+        what = "no parameters" if model is None else "one JSON document as its parameters"
+        raise _UsageProblem(f"{endpoint.name} takes {what}")
+    names = {name: {name, info.alias or name} for name, info in model.model_fields.items()}
+    by_key = {key: name for name, keys in names.items() for key in keys}
+    params: dict[str, Any] = {}
+    as_json: dict[str, Any] = {}
+    for word in words:
+        key, equals, text = word.partition("=")
+        if not equals or not key:
+            raise _UsageProblem(f"{endpoint.name}: expected key=value, got {word!r}")
+        if key not in by_key:
+            known = ", ".join(model.model_fields) or "nothing"
+            raise _UsageProblem(f"{endpoint.name}: unknown parameter {key!r}; it takes {known}")
+        if key in params:
+            raise _UsageProblem(f"{endpoint.name}: {key} is given twice")
+        params[key] = text
+        try:
+            decoded = json.loads(text, parse_float=Decimal)
+        except ValueError:
+            continue
+        if decoded != text:
+            as_json[key] = decoded
+    try:
+        model.model_validate(params)
+    except ValidationError as exc:
+        refused = {str(error["loc"][0]) for error in exc.errors() if error["loc"]}
+        for key, decoded in as_json.items():
+            if names[by_key[key]] & refused:
+                params[key] = decoded
+    return params
+
+
+def _describe(result: Any) -> str:
+    """A human view of any operation's result: a table when it is one, else indented JSON."""
+    if result is None:
+        return "no content (the exchange answered without a body)"
+    if isinstance(result, str):
+        return result
+    if isinstance(result, list) and all(isinstance(row, BaseModel) for row in result):
+        return render_table(model_columns(result), result) if result else "no rows"
+    if isinstance(result, dict) and all(isinstance(row, BaseModel) for row in result.values()):
+        # e.g. balances: one row per key, the key as the first column.
+        inner = model_columns(list(result.values()))
+        keyed = (Column("key", lambda pair: pair[0]), *(c.on(lambda pair: pair[1]) for c in inner))
+        return render_table(keyed, list(result.items())) if result else "no rows"
+    if isinstance(result, BaseModel):
+        values = [(name, getattr(result, name)) for name in type(result).model_fields]
+        rows = [(name, value) for name, value in values if value is not None]
+        fields = (Column("field", lambda row: row[0]), Column("value", lambda row: row[1]))
+        return render_table(fields, rows)
+    return json.dumps(to_jsonable(result), indent=2, ensure_ascii=False)
+
+
+async def _call(args: argparse.Namespace) -> Output:
+    if args.list:
+        if args.operation is not None:
+            raise _UsageProblem("call: --list takes no operation")
+        operations = list(ENDPOINTS)
+        data = [
+            {"operation": e.name, "method": e.method, "path": e.path, "auth": e.auth}
+            for e in operations
+        ]
+        return Output(data, render_table(_OPERATION_COLUMNS, operations))
+    if args.operation is None:
+        raise _UsageProblem("call: name an operation (bpx call --list shows them)")
+    endpoint = _operation(args.operation)
+    params = _call_params(endpoint, args.params)
+    async with _client(args, signed=endpoint.auth == "signed") as client:
+        result = await client.request(endpoint, params)
+    return Output(result, _describe(result))
+
+
 async def _demo(args: argparse.Namespace) -> Output:
     from .demo import run_demo  # imported here: it pulls in the fake exchange
 
@@ -438,6 +532,21 @@ def build_parser() -> argparse.ArgumentParser:
     fills = command("fills", _fills, "fills of the account (signed)")
     fills.add_argument("--symbol")
     fills.add_argument("--limit", type=_positive_int, help="how many (max 1000)")
+
+    call = command(
+        "call",
+        _call,
+        "call any of the API's operations by name, e.g. 'call markets.depth symbol=SOL_USDC'",
+    )
+    call.add_argument("operation", nargs="?", metavar="OPERATION", help="e.g. markets.ticker")
+    call.add_argument(
+        "params",
+        nargs="*",
+        metavar="KEY=VALUE",
+        help="request parameters by field name (snake_case or camelCase); "
+        "values are text, or JSON for numbers/flags/lists; or one JSON document",
+    )
+    call.add_argument("--list", action="store_true", help="list every operation and exit")
 
     demo = command(
         "demo",

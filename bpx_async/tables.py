@@ -6,12 +6,15 @@ rows out with numbers right-aligned. This module imports only models, so anythin
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
 from typing import Any
+
+from pydantic import BaseModel
 
 from .models.markets import Depth
 
@@ -29,14 +32,38 @@ __all__ = [
     "depth_rows",
     "format_cell",
     "from_millis",
+    "model_columns",
     "percent",
     "render_table",
     "select",
+    "to_jsonable",
 ]
 
 
+def to_jsonable(value: Any, *, drop_none: bool = False) -> Any:
+    """Models, lists and dicts as plain JSON data: camelCase keys, decimals as strings.
+
+    ``drop_none`` leaves out the fields of models that have no value.
+    """
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", by_alias=True, exclude_none=drop_none)
+    if isinstance(value, dict):
+        return {str(key): to_jsonable(item, drop_none=drop_none) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(item, drop_none=drop_none) for item in value]
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
 def format_cell(value: object) -> str:
-    """One table cell: exchange digits for decimals, ``-`` for a missing value."""
+    """One table cell: exchange digits for decimals, ``-`` for a missing value, compact JSON for
+    nested data (models, lists, dicts).
+    """
     if value is None:
         return "-"
     if isinstance(value, bool):
@@ -47,6 +74,9 @@ def format_cell(value: object) -> str:
         return str(value.value)
     if isinstance(value, datetime):
         return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, (BaseModel, dict, list, tuple)):
+        compact = to_jsonable(value, drop_none=True)
+        return json.dumps(compact, separators=(",", ":"), ensure_ascii=False)
     return str(value)
 
 
@@ -65,6 +95,11 @@ class Column:
     def attr(cls, header: str, name: str) -> Column:
         """A column showing the attribute ``name`` (``-`` when the row has none)."""
         return cls(header, lambda row: getattr(row, name, None))
+
+    def on(self, part: Callable[[Any], Any]) -> Column:
+        """The same column, read from ``part(row)`` instead of the row (e.g. a pair's value)."""
+        read = self.read
+        return Column(self.header, lambda row: read(part(row)))
 
 
 def render_table(columns: Sequence[Column], rows: Sequence[Any]) -> str:
@@ -90,6 +125,21 @@ def render_table(columns: Sequence[Column], rows: Sequence[Any]) -> str:
     lines.append(line(["-" * width for width in widths]))
     lines.extend(line(row) for row in cells)
     return "\n".join(lines)
+
+
+def model_columns(rows: Sequence[BaseModel]) -> tuple[Column, ...]:
+    """A column per model field that at least one row has a value for, in declaration order.
+
+    For results without a hand-made column set (``bpx call``); nested values show as JSON.
+    """
+    names: list[str] = []
+    for row in rows:
+        names.extend(name for name in type(row).model_fields if name not in names)
+    return tuple(
+        Column.attr(name, name)
+        for name in names
+        if any(getattr(row, name, None) is not None for row in rows)
+    )
 
 
 def select(columns: Sequence[Column], *headers: str) -> tuple[Column, ...]:

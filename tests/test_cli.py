@@ -368,3 +368,137 @@ def test_moments_read_z_offsets_naive_times_and_unix_seconds_as_utc() -> None:
     assert _moment(str(int(expected.timestamp()))) == expected
     with pytest.raises(argparse.ArgumentTypeError, match="neither unix seconds"):
         _moment("yesterday")
+
+
+# --- bpx call: every operation by its endpoint-table name ---------------------------------------
+
+
+def test_call_reaches_every_operation_of_the_endpoint_table() -> None:
+    from bpx_async.cli import _operation, build_parser
+    from bpx_async.endpoints import ENDPOINTS
+
+    assert len(ENDPOINTS) == 81
+    for endpoint in ENDPOINTS:
+        args = build_parser().parse_args(["call", endpoint.name])
+        assert args.operation == endpoint.name
+        assert _operation(args.operation) is endpoint
+
+
+async def test_call_list_shows_every_operation(cli: Cli) -> None:
+    from bpx_async.endpoints import ENDPOINTS
+
+    table, as_json = await asyncio.gather(
+        cli("call", "--list", keys=False), cli("--json", "call", "--list", keys=False)
+    )
+
+    assert table.code == 0, table.stderr
+    assert [row[0] for row in table_rows(table.stdout)] == [e.name for e in ENDPOINTS]
+    listed = as_json.json()
+    assert len(listed) == 81
+    assert {"operation": "orders.execute", "method": "POST", "path": "/api/v1/order"}.items() <= (
+        listed[[entry["operation"] for entry in listed].index("orders.execute")].items()
+    )
+
+
+async def test_call_public_operations_with_typed_parameters(cli: Cli) -> None:
+    ticker, depth, trades, markets = await asyncio.gather(
+        cli("--json", "call", "markets.ticker", "symbol=SOL_USDC", "interval=1d", keys=False),
+        cli("call", "markets.depth", "symbol=BTC_USDC", "limit=5", keys=False),
+        cli("--json", "call", "trades.recent", "symbol=SOL_USDC", "limit=3", keys=False),
+        cli("--json", "call", "markets.list", 'marketType=["SPOT"]', keys=False),
+    )
+
+    assert ticker.code == 0, ticker.stderr
+    assert ticker.json()["symbol"] == "SOL_USDC"
+    assert Decimal(ticker.json()["lastPrice"]) == cli.exchange.engine.last_price("SOL_USDC")
+    assert depth.code == 0, depth.stderr
+    fields = {line.split()[0]: line.split(maxsplit=1)[1] for line in depth.stdout.splitlines()[2:]}
+    assert len(json.loads(fields["asks"])) == 5
+    assert trades.code == 0 and trades.json() == []
+    assert markets.code == 0, markets.stderr
+    assert {market["marketType"] for market in markets.json()} == {"SPOT"}
+    sent = {(r.path, tuple(sorted(r.query.items()))) for r in cli.exchange.requests}
+    assert ("/api/v1/depth", (("limit", "5"), ("symbol", "BTC_USDC"))) in sent
+    assert ("/api/v1/trades", (("limit", "3"), ("symbol", "SOL_USDC"))) in sent
+
+
+async def test_call_signed_operations_keep_decimal_digits_and_read_flags_and_ints(
+    cli: Cli,
+) -> None:
+    placed = await cli(
+        "--json", "call", "orders.execute", "symbol=SOL_USDC", "side=Bid", "order_type=Limit",
+        "quantity=1.50", "price=120.10", "postOnly=true", "client_id=4243",
+    )  # fmt: skip
+    assert placed.code == 0, placed.stderr
+    order = placed.json()
+    assert (order["clientId"], order["postOnly"], order["price"]) == (4243, True, "120.10")
+    body = next(r.body for r in cli.exchange.requests if r.path == "/api/v1/order")
+    assert json.loads(body)["quantity"] == "1.50"
+
+    batch = await cli(
+        "--json", "call", "orders.execute_batch",
+        '[{"symbol": "SOL_USDC", "side": "Ask", "orderType": "Limit", "quantity": "1",'
+        ' "price": 300.25, "clientId": 9}]',
+    )  # fmt: skip
+    assert batch.code == 0, batch.stderr
+    assert [result["order"]["price"] for result in batch.json()] == ["300.25"]
+
+    balances = await cli("call", "capital.balances")
+    assert balances.code == 0, balances.stderr
+    header = balances.stdout.splitlines()[0]
+    assert header.split()[:2] == ["key", "available"]
+    assert {row[0] for row in table_rows(balances.stdout)} >= set(FUNDS)
+
+    cancelled = await cli("call", "orders.cancel_all", "symbol=SOL_USDC")
+    assert cancelled.code == 0, cancelled.stderr
+    cancelled_ids = {row[0] for row in table_rows(cancelled.stdout)}
+    assert cancelled_ids == {order["id"], batch.json()[0]["order"]["id"]}
+
+
+async def test_call_usage_errors_exit_2_with_one_line_and_send_nothing(cli: Cli) -> None:
+    runs = await asyncio.gather(
+        cli("call", "markets.tikcer", "symbol=SOL_USDC", keys=False),
+        cli("call", "markets.ticker", "sym=SOL_USDC", keys=False),
+        cli("call", "markets.ticker", "SOL_USDC", keys=False),
+        cli("call", "system.ping", "x=1", keys=False),
+        cli("call", "markets.ticker", "symbol=A", "symbol=B", keys=False),
+        cli("call", "orders.execute_batch", "symbol=SOL_USDC"),
+        cli("call", keys=False),
+    )
+
+    lines = [assert_one_error_line(run) for run in runs]
+    assert [run.code for run in runs] == [2] * len(runs)
+    assert "did you mean markets.ticker" in lines[0]
+    assert "unknown parameter 'sym'; it takes symbol, interval" in lines[1]
+    assert "expected key=value" in lines[2]
+    assert "takes no parameters" in lines[3]
+    assert "given twice" in lines[4]
+    assert "one JSON document" in lines[5]
+    assert "name an operation" in lines[6]
+    assert cli.exchange.requests == []
+
+
+NEGATIVE_LIMIT_BID = ("symbol=SOL_USDC", "side=Bid", "order_type=Limit", "quantity=-1", "price=1")
+
+
+async def test_call_invalid_values_are_refused_before_sending_and_api_errors_exit_1(
+    cli: Cli,
+) -> None:
+    bad_limit, negative, missing, as_json = await asyncio.gather(
+        cli("call", "trades.recent", "symbol=SOL_USDC", "limit=abc", keys=False),
+        cli("call", "orders.execute", *NEGATIVE_LIMIT_BID),
+        cli("call", "orders.cancel", "symbol=SOL_USDC", "order_id=424242"),
+        cli("--json", "call", "orders.get", "symbol=SOL_USDC", "clientId=5"),
+    )
+
+    assert "limit" in assert_one_error_line(bad_limit) and bad_limit.code == 1
+    assert "quantity" in assert_one_error_line(negative) and negative.code == 1
+    refused_sends = [
+        r
+        for r in cli.exchange.requests
+        if r.path == "/api/v1/trades" or (r.path, r.method) == ("/api/v1/order", "POST")
+    ]
+    assert refused_sends == []
+    assert "404" in assert_one_error_line(missing) and missing.code == 1
+    assert as_json.code == 1
+    assert json.loads(as_json.stderr)["error"]["status"] == 404

@@ -16,6 +16,7 @@ from bpx_async.tables import (
     Column,
     depth_rows,
     format_cell,
+    model_columns,
     percent,
     render_table,
     select,
@@ -103,3 +104,24 @@ def test_depth_rows_of_a_one_sided_book_have_no_spread_row() -> None:
     book = Depth(asks=[(Decimal("101"), Decimal("1"))], bids=[])
 
     assert depth_rows(book) == [("ask", Decimal("101"), Decimal("1"))]
+
+
+def test_model_columns_keep_fields_some_row_has_and_show_nested_data_as_json() -> None:
+    books = [
+        Depth.model_validate({"bids": [["1.5", "2"]], "asks": [], "lastUpdateId": 7}),
+        Depth.model_validate({"bids": [], "asks": [], "lastUpdateId": 8}),
+    ]
+
+    columns = model_columns(books)
+    lines = render_table(columns, books).splitlines()
+
+    assert [column.header for column in columns] == ["asks", "bids", "last_update_id"]
+    assert lines[2].split() == ["[]", '[["1.5","2"]]', "7"]
+
+
+def test_a_column_can_read_from_part_of_a_row() -> None:
+    price = Column.attr("price", "price")
+    pair = ("SOL_USDC", Ticker.model_validate({"symbol": "SOL_USDC", "lastPrice": "150"}))
+
+    assert Column.attr("last", "last_price").on(lambda row: row[1]).read(pair) == Decimal(150)
+    assert price.on(lambda row: row[1]).read(pair) is None
