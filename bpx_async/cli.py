@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import difflib
 import json
 import os
 import sys
@@ -15,17 +16,35 @@ from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
-from enum import Enum
 from typing import Any, TextIO
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from ._version import __version__
 from .client import DEFAULT_BASE_URL, AsyncClient
+from .endpoints import ENDPOINTS, Endpoint
 from .errors import BpxError
 from .models.enums import KlineInterval, OrderType, Side, TimeInForce
+from .models.markets import Ticker
+from .tables import (
+    BALANCE_COLUMNS,
+    DEPTH_COLUMNS,
+    FILL_COLUMNS,
+    KLINE_COLUMNS,
+    MARKET_COLUMNS,
+    ORDER_COLUMNS,
+    TICKER_COLUMNS,
+    TRADE_COLUMNS,
+    Column,
+    balance_rows,
+    depth_rows,
+    format_cell,
+    model_columns,
+    render_table,
+    to_jsonable,
+)
 
-__all__ = ["Column", "build_parser", "format_cell", "main", "render_table", "to_jsonable"]
+__all__ = ["build_parser", "main"]
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -57,84 +76,6 @@ _DEFAULT_CANDLES = 24
 
 
 # --- output -----------------------------------------------------------------------------------
-
-
-def to_jsonable(value: Any) -> Any:
-    """Models, lists and dicts as plain JSON data: camelCase keys, decimals as strings."""
-    if isinstance(value, BaseModel):
-        return value.model_dump(mode="json", by_alias=True)
-    if isinstance(value, dict):
-        return {str(key): to_jsonable(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [to_jsonable(item) for item in value]
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return value
-
-
-def format_cell(value: object) -> str:
-    """One table cell: exchange digits for decimals, ``-`` for a missing value."""
-    if value is None:
-        return "-"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, Enum):
-        return str(value.value)
-    if isinstance(value, datetime):
-        return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
-    return str(value)
-
-
-def _from_millis(ms: int | None) -> datetime | None:
-    return None if ms is None else datetime.fromtimestamp(ms / 1000, tz=timezone.utc)
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, (Decimal, int, float)) and not isinstance(value, bool)
-
-
-@dataclass(frozen=True)
-class Column:
-    """A table column: its header and how to read the cell from a row object."""
-
-    header: str
-    read: Callable[[Any], object]
-
-    @classmethod
-    def attr(cls, header: str, name: str) -> Column:
-        """A column showing the attribute ``name`` (``-`` when the row has none)."""
-        return cls(header, lambda row: getattr(row, name, None))
-
-
-def render_table(columns: Sequence[Column], rows: Sequence[Any]) -> str:
-    """Rows as an aligned text table; numeric columns are right-aligned."""
-    values = [[column.read(row) for column in columns] for row in rows]
-    cells = [[format_cell(value) for value in row] for row in values]
-    widths = [len(column.header) for column in columns]
-    numeric = [True] * len(columns)
-    for raw_row, text_row in zip(values, cells, strict=True):
-        for index, (raw, text) in enumerate(zip(raw_row, text_row, strict=True)):
-            widths[index] = max(widths[index], len(text))
-            if raw is not None and not _is_number(raw):
-                numeric[index] = False
-
-    def line(parts: Sequence[str]) -> str:
-        padded = (
-            part.rjust(width) if right else part.ljust(width)
-            for part, width, right in zip(parts, widths, numeric, strict=True)
-        )
-        return "  ".join(padded).rstrip()
-
-    lines = [line([column.header for column in columns])]
-    lines.append(line(["-" * width for width in widths]))
-    lines.extend(line(row) for row in cells)
-    return "\n".join(lines)
 
 
 @dataclass(frozen=True)
@@ -200,11 +141,13 @@ def _positive_seconds(text: str) -> float:
 
 
 def _moment(text: str) -> datetime:
-    """Unix seconds, or an ISO-8601 date/time (UTC when it names no zone)."""
+    """Unix seconds, or an ISO-8601 date/time (UTC when it names no zone; ``Z`` means UTC)."""
     if text.isdigit():
         return datetime.fromtimestamp(int(text), tz=timezone.utc)
+    # Python 3.10's fromisoformat does not read a trailing "Z" (3.11+ does).
+    iso = text[:-1] + "+00:00" if text[-1:] in ("Z", "z") else text
     try:
-        moment = datetime.fromisoformat(text)
+        moment = datetime.fromisoformat(iso)
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"{text!r} is neither unix seconds nor an ISO date/time (2025-01-31T12:00)"
@@ -227,70 +170,16 @@ def _client(args: argparse.Namespace, *, signed: bool) -> AsyncClient:
 class _UsageProblem(Exception):
     """A problem with the command line found after parsing (exit code 2)."""
 
+    kind = "UsageError"
+
 
 # --- commands ---------------------------------------------------------------------------------
 
-_MARKET_COLUMNS = (
-    Column.attr("symbol", "symbol"),
-    Column.attr("type", "market_type"),
-    Column.attr("base", "base_symbol"),
-    Column.attr("quote", "quote_symbol"),
-    Column("tick size", lambda m: m.filters.price.tick_size),
-    Column("step size", lambda m: m.filters.quantity.step_size),
-    Column("min qty", lambda m: m.filters.quantity.min_quantity),
-    Column.attr("state", "order_book_state"),
-)
 
-_TICKER_COLUMNS = (
-    Column.attr("symbol", "symbol"),
-    Column.attr("last", "last_price"),
-    Column.attr("change %", "price_change_percent"),
-    Column.attr("high", "high"),
-    Column.attr("low", "low"),
-    Column.attr("volume", "volume"),
-    Column.attr("quote volume", "quote_volume"),
-    Column.attr("trades", "trades"),
-)
+class _CommandFailed(Exception):
+    """The command ran but cannot give what was asked (exit code 1), e.g. an unknown market."""
 
-_ORDER_COLUMNS = (
-    Column.attr("id", "id"),
-    Column.attr("client id", "client_id"),
-    Column.attr("symbol", "symbol"),
-    Column.attr("side", "side"),
-    Column.attr("type", "order_type"),
-    Column.attr("price", "price"),
-    Column.attr("quantity", "quantity"),
-    Column.attr("executed", "executed_quantity"),
-    Column.attr("status", "status"),
-    Column.attr("tif", "time_in_force"),
-    Column.attr("post only", "post_only"),
-)
-
-_FILL_COLUMNS = (
-    Column.attr("time", "timestamp"),
-    Column.attr("symbol", "symbol"),
-    Column.attr("side", "side"),
-    Column.attr("price", "price"),
-    Column.attr("quantity", "quantity"),
-    Column.attr("fee", "fee"),
-    Column.attr("fee asset", "fee_symbol"),
-    Column.attr("maker", "is_maker"),
-    Column.attr("order id", "order_id"),
-    Column.attr("trade id", "trade_id"),
-)
-
-BALANCE_COLUMNS = (
-    Column("asset", lambda row: row[0]),
-    Column("available", lambda row: row[1].available),
-    Column("locked", lambda row: row[1].locked),
-    Column("staked", lambda row: row[1].staked),
-    Column("total", lambda row: _balance_total(row[1])),
-)
-
-
-def _balance_total(balance: Any) -> Decimal:
-    parts = (balance.available, balance.locked, balance.staked)
-    return sum((part for part in parts if part is not None), Decimal(0))
+    kind = "CommandFailed"
 
 
 def _table_or_note(columns: Sequence[Column], rows: Sequence[Any], empty: str) -> str:
@@ -301,14 +190,7 @@ async def _markets(args: argparse.Namespace) -> Output:
     async with _client(args, signed=False) as client:
         markets = await client.markets.list(market_type=args.market_type)
     markets = sorted(markets, key=lambda m: m.symbol)
-    return Output(markets, _table_or_note(_MARKET_COLUMNS, markets, "no markets"))
-
-
-@dataclass(frozen=True)
-class _Missing:
-    """A ticker row for a market the exchange has no statistics for."""
-
-    symbol: str
+    return Output(markets, _table_or_note(MARKET_COLUMNS, markets, "no markets"))
 
 
 async def _ticker(args: argparse.Namespace) -> Output:
@@ -319,33 +201,24 @@ async def _ticker(args: argparse.Namespace) -> Output:
     for result in results:
         if isinstance(result, BaseException):
             raise result
-    # The exchange answers 204 for a market without statistics: the row shows dashes.
-    rows = [
-        result if result is not None else _Missing(symbol)
+    # The exchange answers 204 (no statistics) for a symbol it does not know.
+    tickers = {
+        symbol: result
         for symbol, result in zip(args.symbols, results, strict=True)
-    ]
-    data = {symbol: result for symbol, result in zip(args.symbols, results, strict=True)}
-    return Output(data, render_table(_TICKER_COLUMNS, rows))
+        if isinstance(result, Ticker)
+    }
+    unknown = [symbol for symbol in args.symbols if symbol not in tickers]
+    if unknown:
+        raise _CommandFailed(f"no ticker for {', '.join(unknown)}: unknown or inactive market")
+    return Output(tickers, render_table(TICKER_COLUMNS, list(tickers.values())))
 
 
 async def _depth(args: argparse.Namespace) -> Output:
     async with _client(args, signed=False) as client:
         book = await client.markets.depth(args.symbol, limit=args.limit)
-    asks = sorted(book.asks)[: int(args.limit)]
-    bids = sorted(book.bids, reverse=True)[: int(args.limit)]
-    rows: list[tuple[str, Decimal | None, Decimal | None]] = [
-        ("ask", price, quantity) for price, quantity in reversed(asks)
-    ]
-    if asks and bids:
-        rows.append(("spread", asks[0][0] - bids[0][0], None))
-    rows.extend(("bid", price, quantity) for price, quantity in bids)
-    columns = (
-        Column("side", lambda row: row[0]),
-        Column("price", lambda row: row[1]),
-        Column("quantity", lambda row: row[2]),
-    )
+    rows = depth_rows(book, int(args.limit))
     title = f"{args.symbol} order book (update id {format_cell(book.last_update_id)})"
-    return Output(book, f"{title}\n{_table_or_note(columns, rows, 'empty book')}")
+    return Output(book, f"{title}\n{_table_or_note(DEPTH_COLUMNS, rows, 'empty book')}")
 
 
 async def _klines(args: argparse.Namespace) -> Output:
@@ -357,43 +230,26 @@ async def _klines(args: argparse.Namespace) -> Output:
         start = (end or datetime.now(timezone.utc)) - back
     async with _client(args, signed=False) as client:
         candles = await client.markets.klines(args.symbol, interval, start, end_time=end)
-    columns = (
-        Column.attr("start", "start"),
-        Column.attr("open", "open"),
-        Column.attr("high", "high"),
-        Column.attr("low", "low"),
-        Column.attr("close", "close"),
-        Column.attr("volume", "volume"),
-        Column.attr("trades", "trades"),
-    )
-    return Output(candles, _table_or_note(columns, candles, "no candles in that range"))
+    return Output(candles, _table_or_note(KLINE_COLUMNS, candles, "no candles in that range"))
 
 
 async def _trades(args: argparse.Namespace) -> Output:
     async with _client(args, signed=False) as client:
         trades = await client.trades.recent(args.symbol, limit=args.limit)
-    columns = (
-        Column.attr("id", "id"),
-        Column("time", lambda trade: _from_millis(trade.timestamp)),
-        Column.attr("price", "price"),
-        Column.attr("quantity", "quantity"),
-        Column.attr("quote qty", "quote_quantity"),
-        Column.attr("buyer maker", "is_buyer_maker"),
-    )
-    return Output(trades, _table_or_note(columns, trades, "no trades"))
+    return Output(trades, _table_or_note(TRADE_COLUMNS, trades, "no trades"))
 
 
 async def _balances(args: argparse.Namespace) -> Output:
     async with _client(args, signed=True) as client:
         balances = await client.capital.balances()
-    rows = sorted(balances.items())
+    rows = balance_rows(balances)
     return Output(balances, _table_or_note(BALANCE_COLUMNS, rows, "no balances"))
 
 
 async def _open_orders(args: argparse.Namespace) -> Output:
     async with _client(args, signed=True) as client:
         orders = await client.orders.open(args.symbol)
-    return Output(orders, _table_or_note(_ORDER_COLUMNS, orders, "no open orders"))
+    return Output(orders, _table_or_note(ORDER_COLUMNS, orders, "no open orders"))
 
 
 async def _order_place(args: argparse.Namespace) -> Output:
@@ -409,7 +265,7 @@ async def _order_place(args: argparse.Namespace) -> Output:
             post_only=True if args.post_only else None,
             client_id=args.client_id,
         )
-    return Output(order, "placed\n" + render_table(_ORDER_COLUMNS, [order]))
+    return Output(order, "placed\n" + render_table(ORDER_COLUMNS, [order]))
 
 
 async def _order_cancel(args: argparse.Namespace) -> Output:
@@ -421,13 +277,121 @@ async def _order_cancel(args: argparse.Namespace) -> Output:
         # HTTP 202: the exchange accepted the cancel but has not executed it yet.
         wanted = args.order_id if args.order_id is not None else f"client id {args.client_id}"
         return Output(None, f"cancel of {wanted} accepted; not yet executed")
-    return Output(order, "cancelled\n" + render_table(_ORDER_COLUMNS, [order]))
+    return Output(order, "cancelled\n" + render_table(ORDER_COLUMNS, [order]))
 
 
 async def _fills(args: argparse.Namespace) -> Output:
     async with _client(args, signed=True) as client:
         fills = await client.history.fills(symbol=args.symbol, limit=args.limit)
-    return Output(fills, _table_or_note(_FILL_COLUMNS, fills, "no fills"))
+    return Output(fills, _table_or_note(FILL_COLUMNS, fills, "no fills"))
+
+
+# --- bpx call: any operation by its name --------------------------------------------------------
+
+_OPERATIONS: dict[str, Endpoint[Any]] = {endpoint.name: endpoint for endpoint in ENDPOINTS}
+_OPERATION_COLUMNS = (
+    Column.attr("operation", "name"),
+    Column.attr("method", "method"),
+    Column.attr("path", "path"),
+    Column.attr("auth", "auth"),
+)
+
+
+def _operation(name: str) -> Endpoint[Any]:
+    endpoint = _OPERATIONS.get(name)
+    if endpoint is None:
+        close = difflib.get_close_matches(name, _OPERATIONS, n=3)
+        hint = f"did you mean {' or '.join(close)}? " if close else ""
+        raise _UsageProblem(f"unknown operation {name!r}; {hint}'bpx call --list' shows them all")
+    return endpoint
+
+
+def _call_params(endpoint: Endpoint[Any], words: Sequence[str]) -> Any:
+    """The parameters of ``bpx call``: ``key=value`` words, or one JSON document.
+
+    A value stays text (decimals keep their exact digits) unless the request model refuses it as
+    text and takes it as JSON: a number for an integer field, ``true``/``false`` for a flag, a
+    list or an object. The model itself validates the result when the request is prepared.
+    """
+    if len(words) == 1 and words[0].lstrip()[:1] in ("[", "{"):
+        try:
+            return json.loads(words[0], parse_float=Decimal)
+        except ValueError as exc:
+            raise _UsageProblem(f"{endpoint.name}: the parameters are not JSON: {exc}") from None
+    model = endpoint.request
+    if not words:
+        return None
+    if not isinstance(model, type) or not issubclass(model, BaseModel):
+        what = "no parameters" if model is None else "one JSON document as its parameters"
+        raise _UsageProblem(f"{endpoint.name} takes {what}")
+    names = {name: {name, info.alias or name} for name, info in model.model_fields.items()}
+    by_key = {key: name for name, keys in names.items() for key in keys}
+    params: dict[str, Any] = {}
+    as_json: dict[str, Any] = {}
+    for word in words:
+        key, equals, text = word.partition("=")
+        if not equals or not key:
+            raise _UsageProblem(f"{endpoint.name}: expected key=value, got {word!r}")
+        if key not in by_key:
+            known = ", ".join(model.model_fields) or "nothing"
+            raise _UsageProblem(f"{endpoint.name}: unknown parameter {key!r}; it takes {known}")
+        if key in params:
+            raise _UsageProblem(f"{endpoint.name}: {key} is given twice")
+        params[key] = text
+        try:
+            decoded = json.loads(text, parse_float=Decimal)
+        except ValueError:
+            continue
+        if decoded != text:
+            as_json[key] = decoded
+    try:
+        model.model_validate(params)
+    except ValidationError as exc:
+        refused = {str(error["loc"][0]) for error in exc.errors() if error["loc"]}
+        for key, decoded in as_json.items():
+            if names[by_key[key]] & refused:
+                params[key] = decoded
+    return params
+
+
+def _describe(result: Any) -> str:
+    """A human view of any operation's result: a table when it is one, else indented JSON."""
+    if result is None:
+        return "no content (the exchange answered without a body)"
+    if isinstance(result, str):
+        return result
+    if isinstance(result, list) and all(isinstance(row, BaseModel) for row in result):
+        return render_table(model_columns(result), result) if result else "no rows"
+    if isinstance(result, dict) and all(isinstance(row, BaseModel) for row in result.values()):
+        # e.g. balances: one row per key, the key as the first column.
+        inner = model_columns(list(result.values()))
+        keyed = (Column("key", lambda pair: pair[0]), *(c.on(lambda pair: pair[1]) for c in inner))
+        return render_table(keyed, list(result.items())) if result else "no rows"
+    if isinstance(result, BaseModel):
+        values = [(name, getattr(result, name)) for name in type(result).model_fields]
+        rows = [(name, value) for name, value in values if value is not None]
+        fields = (Column("field", lambda row: row[0]), Column("value", lambda row: row[1]))
+        return render_table(fields, rows)
+    return json.dumps(to_jsonable(result), indent=2, ensure_ascii=False)
+
+
+async def _call(args: argparse.Namespace) -> Output:
+    if args.list:
+        if args.operation is not None:
+            raise _UsageProblem("call: --list takes no operation")
+        operations = list(ENDPOINTS)
+        data = [
+            {"operation": e.name, "method": e.method, "path": e.path, "auth": e.auth}
+            for e in operations
+        ]
+        return Output(data, render_table(_OPERATION_COLUMNS, operations))
+    if args.operation is None:
+        raise _UsageProblem("call: name an operation (bpx call --list shows them)")
+    endpoint = _operation(args.operation)
+    params = _call_params(endpoint, args.params)
+    async with _client(args, signed=endpoint.auth == "signed") as client:
+        result = await client.request(endpoint, params)
+    return Output(result, _describe(result))
 
 
 async def _demo(args: argparse.Namespace) -> Output:
@@ -569,6 +533,21 @@ def build_parser() -> argparse.ArgumentParser:
     fills.add_argument("--symbol")
     fills.add_argument("--limit", type=_positive_int, help="how many (max 1000)")
 
+    call = command(
+        "call",
+        _call,
+        "call any of the API's operations by name, e.g. 'call markets.depth symbol=SOL_USDC'",
+    )
+    call.add_argument("operation", nargs="?", metavar="OPERATION", help="e.g. markets.ticker")
+    call.add_argument(
+        "params",
+        nargs="*",
+        metavar="KEY=VALUE",
+        help="request parameters by field name (snake_case or camelCase); "
+        "values are text, or JSON for numbers/flags/lists; or one JSON document",
+    )
+    call.add_argument("--list", action="store_true", help="list every operation and exit")
+
     demo = command(
         "demo",
         _demo,
@@ -600,6 +579,21 @@ def _emit(output: Output, as_json: bool, stream: TextIO) -> None:
         stream.write(output.text + "\n")
 
 
+def _report(exc: Exception, as_json: bool) -> None:
+    """One line on stderr: ``error: ...``, or with ``--json`` a JSON object ``{"error": {...}}``."""
+    message = _one_line(str(exc)) or type(exc).__name__
+    if not as_json:
+        print(f"error: {message}", file=sys.stderr)
+        return
+    kind = getattr(exc, "kind", type(exc).__name__)
+    error: dict[str, Any] = {"type": kind, "message": message}
+    for detail in ("status", "code", "method", "path"):
+        value = getattr(exc, detail, None)
+        if value is not None:
+            error[detail] = value
+    print(json.dumps({"error": error}, ensure_ascii=False), file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one ``bpx`` command; returns the process exit code."""
     parser = build_parser()
@@ -611,13 +605,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         output = asyncio.run(handler(args))
     except _UsageProblem as exc:
-        print(f"error: {_one_line(str(exc))}", file=sys.stderr)
+        _report(exc, args.json)
         return EXIT_USAGE
-    except BpxError as exc:
-        print(f"error: {_one_line(str(exc)) or type(exc).__name__}", file=sys.stderr)
+    except (BpxError, _CommandFailed) as exc:
+        _report(exc, args.json)
         return EXIT_ERROR
     except KeyboardInterrupt:
-        print("error: interrupted", file=sys.stderr)
+        _report(_CommandFailed("interrupted"), args.json)
         return EXIT_INTERRUPTED
     _emit(output, args.json, sys.stdout)
     return EXIT_OK

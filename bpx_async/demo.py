@@ -19,13 +19,13 @@ from typing import Any, TextIO, TypeVar
 
 import aiohttp
 
-from .cli import BALANCE_COLUMNS, Column, render_table
 from .client import DEFAULT_BASE_URL, AsyncClient
 from .errors import BpxError
 from .models.capital import Balance
 from .models.enums import MarketType, OrderType, Side
 from .models.markets import Depth, Market, Ticker
 from .rounding import round_price, round_quantity
+from .tables import BALANCE_COLUMNS, FILL_COLUMNS, balance_rows, render_table, select
 from .testing import FakeExchange
 
 __all__ = [
@@ -48,7 +48,7 @@ DEMO_BALANCES: dict[str, str] = {
 #: Markets polled live when ``symbols`` is not given (the most traded spot markets).
 LIVE_DEFAULT_SYMBOLS = 10
 #: Pause between polling rounds. Live rounds are slower to stay well inside the exchange's
-#: budget of about 2000 requests a minute (REFERENCE 6.3).
+#: budget of about 2000 requests a minute.
 _FAKE_POLL_PAUSE = 0.2
 _LIVE_POLL_PAUSE = 1.0
 _TRADE_PAUSE = 0.25
@@ -171,12 +171,6 @@ def _ms(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f} ms"
 
 
-def _best(book: Depth) -> tuple[Decimal | None, Decimal | None]:
-    bid = max((price for price, _ in book.bids), default=None)
-    ask = min((price for price, _ in book.asks), default=None)
-    return bid, ask
-
-
 async def _sleep_until(state: _State, pause: float) -> None:
     await asyncio.sleep(max(0.0, min(pause, state.deadline - state.now())))
 
@@ -196,7 +190,7 @@ async def _poll_market_data(
         results = await asyncio.gather(*requests, return_exceptions=True)
         for symbol, result in zip(symbols, results[len(symbols) :], strict=True):
             if isinstance(result, Depth):
-                state.books[symbol] = _best(result)
+                state.books[symbol] = (result.best_bid, result.best_ask)
         for result in results:
             if isinstance(result, BpxError):
                 state.failed(result)
@@ -237,11 +231,10 @@ class _Trader:
         book = await _attempt(self.state, lambda: self.client.markets.depth(symbol, limit=5))
         if book is None:
             return
-        best_bid, best_ask = _best(book)
-        if best_bid is None or best_ask is None:
+        mid = book.mid
+        if mid is None:
             self.state.last_action = f"{symbol}: empty book, skipped"
             return
-        mid = (best_bid + best_ask) / 2
         quantity = round_quantity(_ORDER_NOTIONAL / mid, market)
         minimum = market.filters.quantity.min_quantity or Decimal(0)
         if quantity <= 0 or quantity < minimum:
@@ -456,18 +449,12 @@ async def _fake_demo(
             await session.close()
 
     if fills:
-        columns = [
-            Column.attr("time", "timestamp"),
-            Column.attr("symbol", "symbol"),
-            Column.attr("side", "side"),
-            Column.attr("price", "price"),
-            Column.attr("quantity", "quantity"),
-            Column.attr("fee", "fee"),
-            Column.attr("maker", "is_maker"),
-        ]
+        columns = select(
+            FILL_COLUMNS, "time", "symbol", "side", "price", "quantity", "fee", "maker"
+        )
         print("\nlatest fills\n" + render_table(columns, fills), file=out)
     if balances:
-        table = render_table(BALANCE_COLUMNS, sorted(balances.items()))
+        table = render_table(BALANCE_COLUMNS, balance_rows(balances))
         print("\nbalances\n" + table, file=out)
     print(file=out)
     return report

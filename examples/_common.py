@@ -18,17 +18,18 @@ from decimal import ROUND_DOWN, ROUND_UP, Decimal
 from typing import Any
 
 from bpx_async import AsyncClient, BpxError
-from bpx_async.cli import Column, render_table
 from bpx_async.models.markets import Depth, Market
 from bpx_async.rounding import round_price
+from bpx_async.tables import Column, format_cell, render_table
 from bpx_async.testing import FakeExchange
 
 __all__ = [
     "FAKE_BALANCES",
     "Column",
     "Venue",
-    "best_bid_ask",
     "far_from_market",
+    "format_cell",
+    "mid_price",
     "open_venue",
     "run_example",
     "say",
@@ -130,11 +131,11 @@ def run_example(
         sys.exit(130)
 
 
-def best_bid_ask(book: Depth) -> tuple[Decimal, Decimal]:
-    """Best bid and best ask of a book snapshot (both sides must have orders)."""
-    if not book.bids or not book.asks:
+def mid_price(book: Depth) -> Decimal:
+    """The mid of a book snapshot; an example cannot quote around a book with an empty side."""
+    if book.mid is None:
         raise RuntimeError("the order book has an empty side")
-    return max(price for price, _ in book.bids), min(price for price, _ in book.asks)
+    return book.mid
 
 
 def far_from_market(market: Market, mid: Decimal, fraction: Decimal) -> tuple[Decimal, Decimal]:

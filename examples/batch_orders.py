@@ -20,7 +20,7 @@ import itertools
 from decimal import Decimal
 from typing import Any
 
-from _common import Column, Venue, best_bid_ask, far_from_market, run_example, say, table
+from _common import Column, Venue, far_from_market, mid_price, run_example, say, table
 
 from bpx_async.models.enums import OrderType, Side
 from bpx_async.rounding import round_quantity
@@ -36,8 +36,7 @@ FAKE_SIZE = Decimal("1.5")
 async def example(venue: Venue) -> None:
     client = venue.client
     market = await client.markets.get(SYMBOL)
-    bid, ask = best_bid_ask(await client.markets.depth(SYMBOL, limit=5))
-    mid = (bid + ask) / 2
+    mid = mid_price(await client.markets.depth(SYMBOL, limit=5))
     start = LIVE_START if venue.live else FAKE_START
     size = market.filters.quantity.min_quantity if venue.live else FAKE_SIZE
     size = round_quantity(size or FAKE_SIZE, market)

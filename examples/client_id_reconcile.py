@@ -25,10 +25,9 @@ import asyncio
 import secrets
 from decimal import Decimal
 
-from _common import Venue, best_bid_ask, far_from_market, run_example, say
+from _common import Venue, far_from_market, mid_price, run_example, say
 
 from bpx_async import NotFoundError, TransportError
-from bpx_async.cli import format_cell
 from bpx_async.models.enums import OrderType, Side
 from bpx_async.models.orders import PlacedOrder
 from bpx_async.rounding import round_quantity
@@ -59,8 +58,8 @@ async def find_by_client_id(venue: Venue, client_id: int) -> PlacedOrder | None:
 async def example(venue: Venue) -> None:
     client = venue.client
     market = await client.markets.get(SYMBOL)
-    bid, ask = best_bid_ask(await client.markets.depth(SYMBOL, limit=5))
-    price, _ = far_from_market(market, (bid + ask) / 2, DISTANCE)
+    mid = mid_price(await client.markets.depth(SYMBOL, limit=5))
+    price, _ = far_from_market(market, mid, DISTANCE)
     quantity = round_quantity(market.filters.quantity.min_quantity or Decimal("0.01"), market)
     # Random, so that reruns never collide with an order of an earlier run.
     client_id = secrets.randbelow(2**32)
@@ -90,7 +89,7 @@ async def example(venue: Venue) -> None:
     if found is None:
         say("the order was never placed: it is now safe to place it again")
         return
-    say(f"1. orders.get(client_id): yes, order {found.id} is {format_cell(found.status)}")
+    say(f"1. orders.get(client_id): yes, order {found.id} is {found.status}")
 
     resting = [order for order in await client.orders.open(SYMBOL) if order.client_id == client_id]
     say(f"2. orders.open: {len(resting)} open order(s) carry client id {client_id}")
@@ -98,7 +97,7 @@ async def example(venue: Venue) -> None:
         raise RuntimeError("open orders disagree with orders.get")
 
     cancelled = await client.orders.cancel(SYMBOL, client_id=client_id)
-    status = "accepted (202)" if cancelled is None else format_cell(cancelled.status)
+    status = "accepted (202)" if cancelled is None else str(cancelled.status)
     say(f"3. orders.cancel(client_id): {status}")
 
     try:
@@ -111,8 +110,8 @@ async def example(venue: Venue) -> None:
     ended = [order for order in history if order.client_id == client_id]
     for order in ended:
         say(
-            f"   order history: {order.id} {format_cell(order.side)} {order.quantity} @ "
-            f"{order.price} ended {format_cell(order.status)}"
+            f"   order history: {order.id} {order.side} {order.quantity} @ "
+            f"{order.price} ended {order.status}"
         )
     if not ended:
         say("   order history: not listed yet (history can lag the matching engine)")

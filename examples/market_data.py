@@ -15,7 +15,7 @@ import asyncio
 import time
 from decimal import Decimal
 
-from _common import Column, Venue, best_bid_ask, run_example, say, table
+from _common import Column, Venue, run_example, say, table
 
 from bpx_async import AsyncClient
 from bpx_async.models.enums import MarketType, OrderType, Side
@@ -37,10 +37,10 @@ async def poll_once(venue: Venue, symbols: list[str]) -> list[tuple[str, Ticker 
 
 
 def spread_bps(book: Depth) -> Decimal | None:
-    if not book.bids or not book.asks:
+    """The spread in basis points of the mid (None when a side of the book is empty)."""
+    if book.spread is None or book.mid is None:
         return None
-    bid, ask = best_bid_ask(book)
-    return ((ask - bid) / ((ask + bid) / 2) * 10_000).quantize(Decimal("0.01"))
+    return (book.spread / book.mid * 10_000).quantize(Decimal("0.01"))
 
 
 async def example(venue: Venue) -> None:
@@ -57,8 +57,8 @@ async def example(venue: Venue) -> None:
     columns = [
         Column("symbol", lambda row: row[0]),
         Column("last", lambda row: row[1].last_price if row[1] else None),
-        Column("best bid", lambda row: best_bid_ask(row[2])[0] if row[2].bids else None),
-        Column("best ask", lambda row: best_bid_ask(row[2])[1] if row[2].asks else None),
+        Column("best bid", lambda row: row[2].best_bid),
+        Column("best ask", lambda row: row[2].best_ask),
         Column("spread bps", lambda row: spread_bps(row[2])),
         Column("24h quote volume", lambda row: row[1].quote_volume if row[1] else None),
     ]

@@ -111,7 +111,7 @@ class MarketMaker:
         open_ids = {order.client_id for order in own}
         for side, quote in list(self.quotes.items()):
             if quote.client_id not in open_ids:
-                say(f"  our {side.value} {quote.price} was filled")
+                say(f"  our {side} {quote.price} was filled")
                 del self.quotes[side]
         mid = mid_without(book, own)
         inventory = await self.position() - self.start_position
@@ -121,7 +121,7 @@ class MarketMaker:
             del wanted[Side.BID]  # long enough: stop buying
         if inventory <= -self.limit:
             del wanted[Side.ASK]  # short enough: stop selling
-        plan = "  ".join(f"{side.value} {price}" for side, price in wanted.items())
+        plan = "  ".join(f"{side} {price}" for side, price in wanted.items())
         say(f"cycle {number}: mid {mid.normalize():f}  inventory {inventory:+f}  quotes: {plan}")
         await asyncio.gather(*(self.requote(side, wanted.get(side)) for side in Side))
 
@@ -132,12 +132,12 @@ class MarketMaker:
         if current is not None:
             try:
                 await self.client.orders.cancel(SYMBOL, client_id=current.client_id)
-                say(f"  cancelled {side.value} {current.price}")
+                say(f"  cancelled {side} {current.price}")
             except NotFoundError:
-                say(f"  {side.value} {current.price} was filled before the cancel")
+                say(f"  {side} {current.price} was filled before the cancel")
             del self.quotes[side]
         if price is None:
-            say(f"  no {side.value}: inventory limit reached")
+            say(f"  no {side}: inventory limit reached")
             return
         client_id = next(self.client_ids)
         order = await self.client.orders.execute(
@@ -151,7 +151,7 @@ class MarketMaker:
         )
         self.quotes[side] = Quote(side, price, client_id)
         action = "replaced" if current is not None else "placed"
-        say(f"  {action} {side.value} {order.quantity} @ {order.price} (client id {client_id})")
+        say(f"  {action} {side} {order.quantity} @ {order.price} (client id {client_id})")
 
     async def finish(self) -> None:
         await self.client.orders.cancel_all(SYMBOL)

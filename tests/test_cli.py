@@ -4,6 +4,7 @@ subprocess talking over HTTP to a FakeExchange that this test process serves on 
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import os
@@ -11,8 +12,10 @@ import socket
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -31,8 +34,13 @@ class Run:
     stdout: str
     stderr: str
 
-    def json(self) -> object:
+    def json(self) -> Any:
         return json.loads(self.stdout)
+
+    def json_error_message(self) -> str:
+        message = json.loads(self.stderr)["error"]["message"]
+        assert isinstance(message, str)
+        return message
 
 
 @dataclass
@@ -293,3 +301,204 @@ async def test_keys_can_come_from_an_env_file(cli: Cli, tmp_path: Path) -> None:
     assert Decimal(balances["SOL"]["available"]) == Decimal(FUNDS["SOL"])
     assert "absent.env" in assert_one_error_line(missing)
     assert cli.secret not in found.stdout + found.stderr + missing.stdout + missing.stderr
+
+
+async def test_unknown_symbol_is_one_error_line_and_exit_1(cli: Cli) -> None:
+    run = await cli("ticker", "SOL_USDC", "NOPE_USDC", keys=False)
+
+    line = assert_one_error_line(run)
+    assert run.code == 1
+    assert "NOPE_USDC" in line and "SOL_USDC" not in line
+    assert run.stdout == ""
+
+
+async def test_errors_under_json_are_one_json_object_on_stderr(cli: Cli) -> None:
+    unknown, api_error = await asyncio.gather(
+        cli("--json", "ticker", "NOPE_USDC", keys=False),
+        cli("--json", "order", "cancel", "SOL_USDC", "--order-id", "999999"),
+    )
+
+    assert (unknown.code, unknown.stdout) == (1, "")
+    assert json.loads(unknown.stderr) == {
+        "error": {"type": "CommandFailed", "message": unknown.json_error_message()}
+    }
+    assert "NOPE_USDC" in unknown.json_error_message()
+    assert api_error.code == 1
+    error = json.loads(api_error.stderr)["error"]
+    assert (error["type"], error["status"], error["method"]) == ("NotFoundError", 404, "DELETE")
+    assert error["path"] == "/api/v1/order"
+
+
+async def test_ticker_change_column_is_a_percentage_of_the_fraction_sent(cli: Cli) -> None:
+    # A market buy that walks several ask levels leaves trades at different prices.
+    bought = await cli("order", "place", "SOL_USDC", "buy", "market", "--quantity", "30")
+    assert bought.code == 0, bought.stderr
+
+    table, as_json = await asyncio.gather(
+        cli("ticker", "SOL_USDC", keys=False), cli("--json", "ticker", "SOL_USDC", keys=False)
+    )
+
+    fraction = Decimal(as_json.json()["SOL_USDC"]["priceChangePercent"])
+    assert fraction != 0
+    header = table.stdout.splitlines()[0].split("  ")
+    row = table_rows(table.stdout)[0]
+    shown = Decimal(row[[h.strip() for h in header if h.strip()].index("change %")])
+    assert shown == (fraction * 100).quantize(Decimal("0.01"))
+
+
+async def test_klines_accepts_an_iso_start_with_a_z_suffix(cli: Cli) -> None:
+    run = await cli(
+        "klines", "SOL_USDC", "--start", "2026-12-02T10:00:00Z", "--end", "2026-12-02T12:00Z",
+        "--json", keys=False,
+    )  # fmt: skip
+
+    assert run.code == 0, run.stderr
+    sent = [r.query for r in cli.exchange.requests if r.path == "/api/v1/klines"]
+    assert [(q["startTime"], q["endTime"]) for q in sent] == [("1796205600", "1796212800")]
+
+
+def test_moments_read_z_offsets_naive_times_and_unix_seconds_as_utc() -> None:
+    from bpx_async.cli import _moment
+
+    expected = datetime(2026, 12, 2, 10, 0, tzinfo=timezone.utc)
+    assert _moment("2026-12-02T10:00:00Z") == expected
+    assert _moment("2026-12-02T10:00:00z") == expected
+    assert _moment("2026-12-02T10:00") == expected
+    assert _moment("2026-12-02T12:00:00+02:00") == expected
+    assert _moment(str(int(expected.timestamp()))) == expected
+    with pytest.raises(argparse.ArgumentTypeError, match="neither unix seconds"):
+        _moment("yesterday")
+
+
+# --- bpx call: every operation by its endpoint-table name ---------------------------------------
+
+
+def test_call_reaches_every_operation_of_the_endpoint_table() -> None:
+    from bpx_async.cli import _operation, build_parser
+    from bpx_async.endpoints import ENDPOINTS
+
+    assert len(ENDPOINTS) == 81
+    for endpoint in ENDPOINTS:
+        args = build_parser().parse_args(["call", endpoint.name])
+        assert args.operation == endpoint.name
+        assert _operation(args.operation) is endpoint
+
+
+async def test_call_list_shows_every_operation(cli: Cli) -> None:
+    from bpx_async.endpoints import ENDPOINTS
+
+    table, as_json = await asyncio.gather(
+        cli("call", "--list", keys=False), cli("--json", "call", "--list", keys=False)
+    )
+
+    assert table.code == 0, table.stderr
+    assert [row[0] for row in table_rows(table.stdout)] == [e.name for e in ENDPOINTS]
+    listed = as_json.json()
+    assert len(listed) == 81
+    assert {"operation": "orders.execute", "method": "POST", "path": "/api/v1/order"}.items() <= (
+        listed[[entry["operation"] for entry in listed].index("orders.execute")].items()
+    )
+
+
+async def test_call_public_operations_with_typed_parameters(cli: Cli) -> None:
+    ticker, depth, trades, markets = await asyncio.gather(
+        cli("--json", "call", "markets.ticker", "symbol=SOL_USDC", "interval=1d", keys=False),
+        cli("call", "markets.depth", "symbol=BTC_USDC", "limit=5", keys=False),
+        cli("--json", "call", "trades.recent", "symbol=SOL_USDC", "limit=3", keys=False),
+        cli("--json", "call", "markets.list", 'marketType=["SPOT"]', keys=False),
+    )
+
+    assert ticker.code == 0, ticker.stderr
+    assert ticker.json()["symbol"] == "SOL_USDC"
+    assert Decimal(ticker.json()["lastPrice"]) == cli.exchange.engine.last_price("SOL_USDC")
+    assert depth.code == 0, depth.stderr
+    fields = {line.split()[0]: line.split(maxsplit=1)[1] for line in depth.stdout.splitlines()[2:]}
+    assert len(json.loads(fields["asks"])) == 5
+    assert trades.code == 0 and trades.json() == []
+    assert markets.code == 0, markets.stderr
+    assert {market["marketType"] for market in markets.json()} == {"SPOT"}
+    sent = {(r.path, tuple(sorted(r.query.items()))) for r in cli.exchange.requests}
+    assert ("/api/v1/depth", (("limit", "5"), ("symbol", "BTC_USDC"))) in sent
+    assert ("/api/v1/trades", (("limit", "3"), ("symbol", "SOL_USDC"))) in sent
+
+
+async def test_call_signed_operations_keep_decimal_digits_and_read_flags_and_ints(
+    cli: Cli,
+) -> None:
+    placed = await cli(
+        "--json", "call", "orders.execute", "symbol=SOL_USDC", "side=Bid", "order_type=Limit",
+        "quantity=1.50", "price=120.10", "postOnly=true", "client_id=4243",
+    )  # fmt: skip
+    assert placed.code == 0, placed.stderr
+    order = placed.json()
+    assert (order["clientId"], order["postOnly"], order["price"]) == (4243, True, "120.10")
+    body = next(r.body for r in cli.exchange.requests if r.path == "/api/v1/order")
+    assert json.loads(body)["quantity"] == "1.50"
+
+    batch = await cli(
+        "--json", "call", "orders.execute_batch",
+        '[{"symbol": "SOL_USDC", "side": "Ask", "orderType": "Limit", "quantity": "1",'
+        ' "price": 300.25, "clientId": 9}]',
+    )  # fmt: skip
+    assert batch.code == 0, batch.stderr
+    assert [result["order"]["price"] for result in batch.json()] == ["300.25"]
+
+    balances = await cli("call", "capital.balances")
+    assert balances.code == 0, balances.stderr
+    header = balances.stdout.splitlines()[0]
+    assert header.split()[:2] == ["key", "available"]
+    assert {row[0] for row in table_rows(balances.stdout)} >= set(FUNDS)
+
+    cancelled = await cli("call", "orders.cancel_all", "symbol=SOL_USDC")
+    assert cancelled.code == 0, cancelled.stderr
+    cancelled_ids = {row[0] for row in table_rows(cancelled.stdout)}
+    assert cancelled_ids == {order["id"], batch.json()[0]["order"]["id"]}
+
+
+async def test_call_usage_errors_exit_2_with_one_line_and_send_nothing(cli: Cli) -> None:
+    runs = await asyncio.gather(
+        cli("call", "markets.tikcer", "symbol=SOL_USDC", keys=False),
+        cli("call", "markets.ticker", "sym=SOL_USDC", keys=False),
+        cli("call", "markets.ticker", "SOL_USDC", keys=False),
+        cli("call", "system.ping", "x=1", keys=False),
+        cli("call", "markets.ticker", "symbol=A", "symbol=B", keys=False),
+        cli("call", "orders.execute_batch", "symbol=SOL_USDC"),
+        cli("call", keys=False),
+    )
+
+    lines = [assert_one_error_line(run) for run in runs]
+    assert [run.code for run in runs] == [2] * len(runs)
+    assert "did you mean markets.ticker" in lines[0]
+    assert "unknown parameter 'sym'; it takes symbol, interval" in lines[1]
+    assert "expected key=value" in lines[2]
+    assert "takes no parameters" in lines[3]
+    assert "given twice" in lines[4]
+    assert "one JSON document" in lines[5]
+    assert "name an operation" in lines[6]
+    assert cli.exchange.requests == []
+
+
+NEGATIVE_LIMIT_BID = ("symbol=SOL_USDC", "side=Bid", "order_type=Limit", "quantity=-1", "price=1")
+
+
+async def test_call_invalid_values_are_refused_before_sending_and_api_errors_exit_1(
+    cli: Cli,
+) -> None:
+    bad_limit, negative, missing, as_json = await asyncio.gather(
+        cli("call", "trades.recent", "symbol=SOL_USDC", "limit=abc", keys=False),
+        cli("call", "orders.execute", *NEGATIVE_LIMIT_BID),
+        cli("call", "orders.cancel", "symbol=SOL_USDC", "order_id=424242"),
+        cli("--json", "call", "orders.get", "symbol=SOL_USDC", "clientId=5"),
+    )
+
+    assert "limit" in assert_one_error_line(bad_limit) and bad_limit.code == 1
+    assert "quantity" in assert_one_error_line(negative) and negative.code == 1
+    refused_sends = [
+        r
+        for r in cli.exchange.requests
+        if r.path == "/api/v1/trades" or (r.path, r.method) == ("/api/v1/order", "POST")
+    ]
+    assert refused_sends == []
+    assert "404" in assert_one_error_line(missing) and missing.code == 1
+    assert as_json.code == 1
+    assert json.loads(as_json.stderr)["error"]["status"] == 404

@@ -49,25 +49,40 @@ __all__ = [
     "TriggerBy",
     "VaultHistoryInterval",
     "VaultRedeemStatus",
+    "WireEnum",
     "WithdrawalStatus",
 ]
 
 
-class Side(str, Enum):
+class WireEnum(str, Enum):
+    """Base of every enumeration here: a ``str`` whose text is its wire value on every Python.
+
+    ``str(Side.BID)`` and ``f"{Side.BID}"`` give ``"Bid"``: Python 3.11 changed what ``format()``
+    of a ``(str, Enum)`` member returns (``"Side.BID"``), and these two methods undo that.
+    """
+
+    def __str__(self) -> str:
+        return str.__str__(self)
+
+    def __format__(self, format_spec: str) -> str:
+        return str.__format__(str.__str__(self), format_spec)
+
+
+class Side(WireEnum):
     """Order side: Bid buys, Ask sells."""
 
     BID = "Bid"
     ASK = "Ask"
 
 
-class OrderType(str, Enum):
+class OrderType(WireEnum):
     """REST order type."""
 
     MARKET = "Market"
     LIMIT = "Limit"
 
 
-class TimeInForce(str, Enum):
+class TimeInForce(WireEnum):
     """How long an order rests."""
 
     GTC = "GTC"
@@ -75,7 +90,7 @@ class TimeInForce(str, Enum):
     FOK = "FOK"
 
 
-class SelfTradePrevention(str, Enum):
+class SelfTradePrevention(WireEnum):
     """What happens when an order would trade against the same account."""
 
     REJECT_TAKER = "RejectTaker"
@@ -83,7 +98,7 @@ class SelfTradePrevention(str, Enum):
     REJECT_BOTH = "RejectBoth"
 
 
-class OrderStatus(str, Enum):
+class OrderStatus(WireEnum):
     """Order status."""
 
     CANCELLED = "Cancelled"
@@ -95,7 +110,7 @@ class OrderStatus(str, Enum):
     TRIGGER_FAILED = "TriggerFailed"
 
 
-class OrderExpiryReason(str, Enum):
+class OrderExpiryReason(WireEnum):
     """Why an order expired."""
 
     ACCOUNT_TRADING_SUSPENDED = "AccountTradingSuspended"
@@ -124,7 +139,7 @@ class OrderExpiryReason(str, Enum):
     SLIPPAGE_TOLERANCE_EXCEEDED = "SlippageToleranceExceeded"
 
 
-class SystemOrderType(str, Enum):
+class SystemOrderType(WireEnum):
     """Why a system order exists."""
 
     COLLATERAL_CONVERSION = "CollateralConversion"
@@ -135,21 +150,21 @@ class SystemOrderType(str, Enum):
     ORDER_BOOK_CLOSED = "OrderBookClosed"
 
 
-class CancelOrderType(str, Enum):
+class CancelOrderType(WireEnum):
     """Filter for cancel-all."""
 
     RESTING_LIMIT_ORDER = "RestingLimitOrder"
     CONDITIONAL_ORDER = "ConditionalOrder"
 
 
-class SlippageToleranceType(str, Enum):
+class SlippageToleranceType(WireEnum):
     """Unit of slippageTolerance."""
 
     TICK_SIZE = "TickSize"
     PERCENT = "Percent"
 
 
-class TriggerBy(str, Enum):
+class TriggerBy(WireEnum):
     """Price a trigger watches."""
 
     MARK_PRICE = "MarkPrice"
@@ -157,7 +172,7 @@ class TriggerBy(str, Enum):
     INDEX_PRICE = "IndexPrice"
 
 
-class MarketType(str, Enum):
+class MarketType(WireEnum):
     """Market type filter."""
 
     SPOT = "SPOT"
@@ -168,7 +183,7 @@ class MarketType(str, Enum):
     RFQ = "RFQ"
 
 
-class OrderBookState(str, Enum):
+class OrderBookState(WireEnum):
     """Market order-book state."""
 
     OPEN = "Open"
@@ -178,7 +193,7 @@ class OrderBookState(str, Enum):
     POST_ONLY = "PostOnly"
 
 
-class KlineInterval(str, Enum):
+class KlineInterval(WireEnum):
     """Candle interval."""
 
     SECOND_1 = "1s"
@@ -199,7 +214,7 @@ class KlineInterval(str, Enum):
     MONTH_1 = "1month"
 
 
-class KlinePriceType(str, Enum):
+class KlinePriceType(WireEnum):
     """Price series of a candle."""
 
     LAST = "Last"
@@ -207,14 +222,14 @@ class KlinePriceType(str, Enum):
     MARK = "Mark"
 
 
-class TickerInterval(str, Enum):
+class TickerInterval(WireEnum):
     """Ticker window."""
 
     DAY_1 = "1d"
     WEEK_1 = "1w"
 
 
-class DepthLimit(str, Enum):
+class DepthLimit(WireEnum):
     """Allowed depth sizes (sent as strings)."""
 
     LEVELS_5 = "5"
@@ -226,14 +241,14 @@ class DepthLimit(str, Enum):
     LEVELS_1000 = "1000"
 
 
-class SortDirection(str, Enum):
+class SortDirection(WireEnum):
     """History sort order."""
 
     ASC = "Asc"
     DESC = "Desc"
 
 
-class FillType(str, Enum):
+class FillType(WireEnum):
     """Fill history filter; User = the account's own orders only."""
 
     USER = "User"
@@ -246,7 +261,7 @@ class FillType(str, Enum):
     COLLATERAL_CONVERSION_AND_SPOT_LIQUIDATION = "CollateralConversionAndSpotLiquidation"
 
 
-class Blockchain(str, Enum):
+class Blockchain(WireEnum):
     """Blockchains for deposits and withdrawals (exact wire spellings)."""
 
     ZERO_G = "0G"
@@ -283,7 +298,7 @@ class Blockchain(str, Enum):
     ZCASH = "Zcash"
 
 
-class DepositStatus(str, Enum):
+class DepositStatus(WireEnum):
     """Deposit status."""
 
     CANCELLED = "cancelled"
@@ -298,7 +313,7 @@ class DepositStatus(str, Enum):
     SENDER_VERIFICATION_REQUIRED = "senderVerificationRequired"
 
 
-class WithdrawalStatus(str, Enum):
+class WithdrawalStatus(WireEnum):
     """Withdrawal status."""
 
     CONFIRMED = "confirmed"
@@ -308,14 +323,14 @@ class WithdrawalStatus(str, Enum):
     RECIPIENT_INFORMATION_REQUIRED = "recipientInformationRequired"
 
 
-class BorrowLendSide(str, Enum):
+class BorrowLendSide(WireEnum):
     """Borrow or lend."""
 
     BORROW = "Borrow"
     LEND = "Lend"
 
 
-class BorrowLendEventType(str, Enum):
+class BorrowLendEventType(WireEnum):
     """Borrow/lend history event."""
 
     BORROW = "Borrow"
@@ -324,14 +339,14 @@ class BorrowLendEventType(str, Enum):
     LEND_REDEEM = "LendRedeem"
 
 
-class BorrowLendPositionState(str, Enum):
+class BorrowLendPositionState(WireEnum):
     """Borrow/lend position state."""
 
     OPEN = "Open"
     CLOSED = "Closed"
 
 
-class BorrowLendBookState(str, Enum):
+class BorrowLendBookState(WireEnum):
     """Borrow/lend market state."""
 
     OPEN = "Open"
@@ -339,7 +354,7 @@ class BorrowLendBookState(str, Enum):
     REPAY_ONLY = "RepayOnly"
 
 
-class BorrowLendSource(str, Enum):
+class BorrowLendSource(WireEnum):
     """Source of a borrow/lend movement."""
 
     ADL_PROVIDER = "AdlProvider"
@@ -358,7 +373,7 @@ class BorrowLendSource(str, Enum):
     WITHDRAWAL = "Withdrawal"
 
 
-class BorrowLendMarketHistoryInterval(str, Enum):
+class BorrowLendMarketHistoryInterval(WireEnum):
     """Borrow/lend market history window."""
 
     DAY_1 = "1d"
@@ -367,14 +382,14 @@ class BorrowLendMarketHistoryInterval(str, Enum):
     YEAR_1 = "1year"
 
 
-class InterestPaymentSource(str, Enum):
+class InterestPaymentSource(WireEnum):
     """Interest history source filter."""
 
     UNREALIZED_PNL = "UnrealizedPnl"
     BORROW_LEND = "BorrowLend"
 
 
-class PaymentType(str, Enum):
+class PaymentType(WireEnum):
     """Interest payment type."""
 
     ENTRY_FEE = "EntryFee"
@@ -384,7 +399,7 @@ class PaymentType(str, Enum):
     UNREALIZED_NEGATIVE_PNL = "UnrealizedNegativePnl"
 
 
-class SettlementSourceFilter(str, Enum):
+class SettlementSourceFilter(WireEnum):
     """Settlement history source filter (spelling differs from results)."""
 
     BACKSTOP_LIQUIDATION = "BackstopLiquidation"
@@ -397,7 +412,7 @@ class SettlementSourceFilter(str, Enum):
     TRADING_FEES_SYSTEM = "TradingFeesSystem"
 
 
-class SettlementSource(str, Enum):
+class SettlementSource(WireEnum):
     """Settlement source in results."""
 
     TRADING_FEES = "TradingFees"
@@ -415,34 +430,34 @@ class SettlementSource(str, Enum):
     SYSTEM_LIABILITY_TRANSFER = "SystemLiabilityTransfer"
 
 
-class PositionState(str, Enum):
+class PositionState(WireEnum):
     """Position history state."""
 
     OPEN = "Open"
     CLOSED = "Closed"
 
 
-class RfqExecutionMode(str, Enum):
+class RfqExecutionMode(WireEnum):
     """RFQ execution mode; Immediate requires a price."""
 
     AWAIT_ACCEPT = "AwaitAccept"
     IMMEDIATE = "Immediate"
 
 
-class RfqFillType(str, Enum):
+class RfqFillType(WireEnum):
     """RFQ fill history filter."""
 
     USER = "User"
     COLLATERAL_CONVERSION = "CollateralConversion"
 
 
-class StrategyType(str, Enum):
+class StrategyType(WireEnum):
     """Strategy type (only scheduled strategies exist)."""
 
     SCHEDULED = "Scheduled"
 
 
-class StrategyStatus(str, Enum):
+class StrategyStatus(WireEnum):
     """Strategy status."""
 
     RUNNING = "Running"
@@ -451,7 +466,7 @@ class StrategyStatus(str, Enum):
     TERMINATED = "Terminated"
 
 
-class StrategyCancelReason(str, Enum):
+class StrategyCancelReason(WireEnum):
     """Why a strategy was cancelled."""
 
     EXPIRED = "Expired"
@@ -470,14 +485,14 @@ class StrategyCancelReason(str, Enum):
     USER_PERMISSIONS = "UserPermissions"
 
 
-class SystemStatus(str, Enum):
+class SystemStatus(WireEnum):
     """Exchange status."""
 
     OK = "Ok"
     MAINTENANCE = "Maintenance"
 
 
-class VaultHistoryInterval(str, Enum):
+class VaultHistoryInterval(WireEnum):
     """Vault history window."""
 
     DAY_1 = "1d"
@@ -486,7 +501,7 @@ class VaultHistoryInterval(str, Enum):
     YEAR_1 = "1year"
 
 
-class VaultRedeemStatus(str, Enum):
+class VaultRedeemStatus(WireEnum):
     """Vault redeem status."""
 
     REQUESTED = "Requested"
@@ -494,7 +509,7 @@ class VaultRedeemStatus(str, Enum):
     CANCELLED = "Cancelled"
 
 
-class SeriesRecurrence(str, Enum):
+class SeriesRecurrence(WireEnum):
     """Prediction series recurrence."""
 
     MINUTELY = "minutely"

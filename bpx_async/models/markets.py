@@ -288,13 +288,18 @@ class Market(BpxModel):
 
 
 class Ticker(BpxModel):
-    """24-hour (or 1-week) statistics of one market. Prices and volumes are Decimal."""
+    """24-hour (or 1-week) statistics of one market. Prices and volumes are Decimal.
+
+    ``price_change_percent`` is a **fraction**, not a percentage: ``-0.0049`` means -0.49 %
+    (multiply by 100 to show a percentage).
+    """
 
     symbol: str
     first_price: Decimal | None = None
     last_price: Decimal | None = None
     price_change: Decimal | None = None
     price_change_percent: Decimal | None = None
+    """The change over the period as a fraction of ``first_price``: -0.0049 means -0.49 %."""
     high: Decimal | None = None
     low: Decimal | None = None
     volume: Decimal | None = None
@@ -312,6 +317,28 @@ class Depth(BpxModel):
     bids: NullableList[tuple[Decimal, Decimal]] = Field(default_factory=list)
     last_update_id: int | None = None
     timestamp: int | None = Field(default=None, description="microseconds since the epoch")
+
+    @property
+    def best_bid(self) -> Decimal | None:
+        """The highest bid price, or None when no one bids."""
+        return max((price for price, _ in self.bids), default=None)
+
+    @property
+    def best_ask(self) -> Decimal | None:
+        """The lowest ask price, or None when no one asks."""
+        return min((price for price, _ in self.asks), default=None)
+
+    @property
+    def mid(self) -> Decimal | None:
+        """Halfway between the best bid and the best ask; None when a side is empty."""
+        bid, ask = self.best_bid, self.best_ask
+        return None if bid is None or ask is None else (bid + ask) / 2
+
+    @property
+    def spread(self) -> Decimal | None:
+        """Best ask minus best bid (negative if the book is crossed); None when a side is empty."""
+        bid, ask = self.best_bid, self.best_ask
+        return None if bid is None or ask is None else ask - bid
 
 
 class Kline(BpxModel):
