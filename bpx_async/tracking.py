@@ -764,6 +764,9 @@ class OrderTracker:
 
     async def _settle(self, order: TrackedOrder) -> None:
         delay = self.retry_delay
+        # An ambiguous submit the stream resolves needs no lookup; an order that stopped
+        # resting (or whose cancel is pending) does, whatever the stream said before.
+        unresolved = order.order_id is None
         try:
             while not order.state.terminal:
                 # Let the stream speak first; then ask the exchange.
@@ -772,11 +775,12 @@ class OrderTracker:
                 if order.state.terminal:
                     return
                 if (
-                    order.order_id is not None
+                    unresolved
+                    and order.order_id is not None
                     and order.state.rank >= 2
                     and not order.cancel_pending
                 ):
-                    return  # known to rest; the stream and reconciliation follow it
+                    return  # the stream resolved it; it and reconciliation follow it now
                 try:
                     if await self._look_up(order):
                         return
@@ -802,9 +806,9 @@ class OrderTracker:
                 return not order.cancel_pending or order.state.terminal
         row = await self._find_in_history(order)
         if row is not None:
+            # Fills first, so the final state is reported with its full executed quantity.
+            await self._apply_fills(order, row.id)
             self._apply_order(order, row, "reconcile", detail="order history")
-            if order.order_id is not None:
-                await self._apply_fills(order)
             return order.state.terminal or not order.cancel_pending
         if order.order_id is None and deadline_passed:
             self._set_state(
@@ -839,18 +843,17 @@ class OrderTracker:
             return row
         return None
 
-    async def _apply_fills(self, order: TrackedOrder) -> None:
-        assert order.order_id is not None
-        rows = await self._history("fills", order_id=order.order_id, symbol=order.symbol)
+    async def _apply_fills(self, order: TrackedOrder, order_id: str) -> None:
+        rows = await self._history("fills", order_id=order_id, symbol=order.symbol)
         fills = [
             Fill(row.trade_id, row.quantity, row.price, "reconcile")
             for row in rows
             if row.trade_id is not None
             and row.quantity is not None
-            and (row.order_id is None or str(row.order_id) == order.order_id)
+            and (row.order_id is None or str(row.order_id) == order_id)
         ]
         if fills:
-            self._apply(order, "reconcile", fills=fills, detail="fills")
+            self._apply(order, "reconcile", order_id=order_id, fills=fills, detail="fills")
 
     async def _history(
         self, name: str, *, stop: Callable[[Any], bool] | None = None, **filters: Any
