@@ -402,6 +402,7 @@ class OrderTracker:
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
+        self._tasks.difference_update(tasks)
         for _, _, future in self._waiters:
             if not future.done():
                 future.set_exception(RuntimeError("the OrderTracker was closed"))
