@@ -46,7 +46,8 @@ class FaultyOrders(Orders):
     ``never_send``: the call fails with a dropped connection (or ``never_send_error``) and
     nothing reaches the exchange.
     ``hold``: the answer is held until the event is set (a slow REST answer).
-    ``accept_cancels``: a cancel answers 202 and ``on_accepted_cancel(order_id)`` runs.
+    ``accept_cancels``: a cancel answers 202 and ``on_accepted_cancel(symbol, ids)`` runs
+    (``ids`` holds the ``order_id`` / ``client_id`` the cancel named).
     ``lose_cancel_answers``: the cancel is executed, then the call times out.
     ``rewrite``: applied to every execute answer (e.g. an unknown status).
     """
@@ -70,7 +71,7 @@ class FaultyOrders(Orders):
         self.hold: asyncio.Event | None = None
         self.accept_cancels = 0
         self.lose_cancel_answers = 0
-        self.on_accepted_cancel: Callable[[str], None] | None = None
+        self.on_accepted_cancel: Callable[[str, dict[str, Any]], None] | None = None
         self.rewrite: Callable[[Any], Any] | None = None
 
     async def execute(self, *args: Any, **kwargs: Any) -> Any:
@@ -95,7 +96,7 @@ class FaultyOrders(Orders):
         if self.accept_cancels:
             self.accept_cancels -= 1
             assert self.on_accepted_cancel is not None
-            self.on_accepted_cancel(kwargs.get("order_id") or "")
+            self.on_accepted_cancel(symbol, kwargs)
             return None
         answer = await super().cancel(symbol, **kwargs)
         if self.lose_cancel_answers:

@@ -288,11 +288,8 @@ async def test_cancel_answered_202_is_pending_until_the_stream_says_cancelled(
         order = await tracker.submit(SYMBOL, "Bid", "Limit", quantity="1", price=INSIDE_BID)
         loop = asyncio.get_running_loop()
 
-        def execute_later(order_id: str) -> None:
-            loop.call_later(
-                0.1,
-                lambda: venue.fx.engine.cancel(venue.account, SYMBOL, order_id=order_id),
-            )
+        def execute_later(symbol: str, ids: dict[str, Any]) -> None:
+            loop.call_later(0.1, lambda: venue.fx.engine.cancel(venue.account, symbol, **ids))
 
         venue.orders.accept_cancels = 1
         venue.orders.on_accepted_cancel = execute_later
@@ -331,8 +328,8 @@ async def test_cancel_answered_202_is_settled_by_lookup_when_the_stream_is_down(
         tracker = venue.tracker(stream=False)
         order = await tracker.submit(SYMBOL, "Bid", "Limit", quantity="1", price=INSIDE_BID)
         venue.orders.accept_cancels = 1
-        venue.orders.on_accepted_cancel = lambda order_id: venue.fx.engine.cancel(
-            venue.account, SYMBOL, order_id=order_id
+        venue.orders.on_accepted_cancel = lambda symbol, ids: venue.fx.engine.cancel(
+            venue.account, symbol, **ids
         )
         assert (await tracker.cancel(order.client_id)).cancel_pending
         done = await tracker.wait(order.client_id, timeout=5)
