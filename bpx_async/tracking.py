@@ -624,9 +624,10 @@ class OrderTracker:
     ) -> TrackedOrder:
         """Cancel an order and, once it has ended, place its replacement; return the new one.
 
-        The replacement (``symbol``, ``side``, ``order_type`` and the options of
-        :meth:`submit`; missing ones are taken from the old order) is placed only after the
-        old order is terminal, so both are never live at once. If the old order has not ended
+        The replacement takes the options of :meth:`submit`; ``symbol``, ``side``,
+        ``order_type``, ``quantity`` and ``price`` default to the old order's. It is placed only
+        after the old order is terminal, so both are never live at once (check the old one's
+        ``executed_quantity``: it may have filled meanwhile). If the old order has not ended
         within ``timeout`` seconds, ``asyncio.TimeoutError`` is raised and nothing is placed.
         """
         old = self._by_client[client_id]
@@ -635,6 +636,10 @@ class OrderTracker:
         symbol = order.pop("symbol", old.symbol)
         side = order.pop("side", old.side)
         order_type = order.pop("order_type", old.order_type)
+        if old.quantity is not None and "quote_quantity" not in order:
+            order.setdefault("quantity", old.quantity)
+        if old.price is not None:
+            order.setdefault("price", old.price)
         return await self.submit(symbol, side, order_type, **order)
 
     # -- stream input ---------------------------------------------------------------------------
