@@ -541,18 +541,24 @@ class OrderTracker:
             placed = await self._client.orders.execute(
                 symbol, side, order_type, client_id=client_id, **options
             )
-        except (RequestValidationError, CredentialsError, ClientClosedError):
-            # Refused before anything was sent: the order never existed.
+        except (RequestValidationError, CredentialsError, ClientClosedError, TypeError):
+            # Refused before anything was sent (bad input, no keys, a wrong keyword): the
+            # order never existed.
             self._forget(order)
             raise
         except BpxError as exc:
             self._after_failed_submit(order, exc)
+        except BaseException as exc:
+            # Cancelled while in flight, or an unexpected failure: the request may have gone
+            # out, so the order is UNKNOWN and resolved like any ambiguous submit.
+            self._after_failed_submit(order, exc)
+            raise
         else:
             self._touch(order)
             self._apply_order(order, placed, "rest", detail="submit answer")
         return self._copy(order)
 
-    def _after_failed_submit(self, order: TrackedOrder, exc: BpxError) -> None:
+    def _after_failed_submit(self, order: TrackedOrder, exc: BaseException) -> None:
         order.error = exc
         outcome = _outcome(exc)
         # The deadline is taken after the failure, so it is never earlier than the real one
@@ -595,7 +601,7 @@ class OrderTracker:
                 answer = await self._client.orders.cancel(order.symbol, order_id=order.order_id)
             else:
                 answer = await self._client.orders.cancel(order.symbol, client_id=client_id)
-        except (RequestValidationError, CredentialsError, ClientClosedError):
+        except (RequestValidationError, CredentialsError, ClientClosedError, TypeError):
             self._set_flag(order, False, "local", detail="cancel not sent")
             raise
         except NotFoundError as exc:
@@ -610,6 +616,9 @@ class OrderTracker:
                 self._settle_soon(order)
             else:
                 self._set_flag(order, False, "rest", detail=f"cancel refused: {exc}")
+        except BaseException:
+            self._settle_soon(order)  # cancelled in flight: the cancel may have been executed
+            raise
         else:
             self._touch(order)
             if answer is None:
@@ -758,6 +767,8 @@ class OrderTracker:
                 await self.reconcile()
             except BpxError as exc:
                 log.warning("reconciliation failed, will retry: %s", exc)
+            except Exception:  # a bug must not stop the timer for good
+                log.exception("reconciliation failed unexpectedly, will retry")
 
     def _settle_soon(self, order: TrackedOrder) -> None:
         """Start (once per order) the lookups that tell where an order ended up."""
@@ -792,6 +803,8 @@ class OrderTracker:
                         return
                 except BpxError as exc:
                     log.info("lookup of clientId %s failed, will retry: %s", order.client_id, exc)
+                except Exception:
+                    log.exception("lookup of clientId %s failed unexpectedly", order.client_id)
         finally:
             self._settling.pop(order.client_id, None)
 

@@ -351,3 +351,51 @@ def test_knobs_are_checked() -> None:
         OrderTracker(Client(), retry_delay=0)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="deadline_margin_ms"):
         OrderTracker(Client(), deadline_margin_ms=-1)  # type: ignore[arg-type]
+
+
+async def test_a_submit_cancelled_in_flight_is_unknown_and_still_resolved(venue: Venue) -> None:
+    async def scenario() -> None:
+        tracker = venue.tracker(stream=False)
+        venue.orders.hold = asyncio.Event()  # the order is placed, the answer never comes
+        submit = asyncio.create_task(
+            tracker.submit(SYMBOL, "Bid", "Limit", quantity="1", price=INSIDE_BID, client_id=3)
+        )
+        for _ in range(100):
+            if venue.exchange_orders(3):
+                break
+            await asyncio.sleep(0.01)
+        submit.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await submit
+        assert tracker.get(3).state is OrderState.UNKNOWN
+        resolved = await tracker.wait(3, until=OrderState.OPEN, timeout=5)
+        assert resolved.order_id == venue.exchange_orders(3)[0]["id"]
+
+    await asyncio.wait_for(scenario(), TIMEOUT)
+
+
+async def test_a_wrong_keyword_raises_and_tracks_nothing(venue: Venue) -> None:
+    async def scenario() -> None:
+        tracker = venue.tracker()
+        with pytest.raises(TypeError):
+            await tracker.submit(SYMBOL, "Bid", "Limit", qty="1", price=INSIDE_BID)
+        assert tracker.snapshot() == {}
+
+    await asyncio.wait_for(scenario(), TIMEOUT)
+
+
+async def test_an_order_proved_not_placed_is_never_revived_by_a_later_event(
+    venue: Venue,
+) -> None:
+    async def scenario() -> None:
+        tracker = venue.tracker(stream=False, deadline_margin_ms=0)
+        venue.orders.never_send = 1
+        order = await tracker.submit(SYMBOL, "Bid", "Limit", quantity="1", price=INSIDE_BID)
+        assert (await tracker.wait(order.client_id, timeout=5)).state is OrderState.NOT_PLACED
+        # An event with that clientId after the proof: reported, not mixed into the order.
+        stray = {"e": "orderAccepted", "s": SYMBOL, "c": order.client_id, "X": "New", "i": "x1"}
+        tracker.on_order_update(stray)
+        assert tracker.get(order.client_id).state is OrderState.NOT_PLACED
+        assert [e.order_id for e in tracker.external] == ["x1"]
+
+    await asyncio.wait_for(scenario(), TIMEOUT)

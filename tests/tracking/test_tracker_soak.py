@@ -1,6 +1,7 @@
 """The soak: a bot places and cancels many orders through the tracker while answers are lost,
-requests never arrive, 503s come back, cancels answer 202, history lookups fail and the private
-stream drops; at the end the tracker's view must equal the exchange's, order by order.
+requests never arrive, connections drop, 503s come back, the exchange places orders after the
+client timed out, cancels answer 202, history lookups fail and the private stream drops; at the
+end the tracker's view must equal the exchange's, order by order.
 
 ``BPX_SOAK_ORDERS`` sets how many orders (default 1000); ``BPX_SOAK_SEED`` the random seed.
 """
@@ -107,6 +108,14 @@ async def test_soak_tracker_view_equals_the_exchange_after_faults(venue: Venue) 
         elif roll < 0.10:
             venue.fx.faults.add("status", path="/api/v1/order", method="POST", status=503)
             faults["submit 503"] += 1
+        elif roll < 0.12:
+            venue.fx.faults.add("drop", path="/api/v1/order", method="POST")
+            faults["submit connection dropped"] += 1
+        elif roll < 0.15:
+            # Timed out while the exchange was slow: it places the order after the client left.
+            venue.fx.faults.add("delay", path="/api/v1/order", method="POST", seconds=0.08)
+            venue.orders.impatient += 1
+            faults["submit timed out, placed later"] += 1
 
     def inject_cancel_fault() -> None:
         roll = rng.random()
