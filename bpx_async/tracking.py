@@ -399,9 +399,8 @@ class OrderTracker:
         tasks = list(self._tasks)
         for task in tasks:
             task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        # return_exceptions: the tasks' own endings are swallowed, a cancel of aclose() is not.
+        await asyncio.gather(*tasks, return_exceptions=True)
         self._tasks.difference_update(tasks)
         for _, _, future in self._waiters:
             if not future.done():
@@ -474,6 +473,8 @@ class OrderTracker:
         ``asyncio.TimeoutError`` after ``timeout`` seconds.
         """
         order = self._by_client[client_id]
+        if self._closed and not order.state.terminal:
+            raise RuntimeError("this OrderTracker is closed; nothing will change any more")
         wanted = _predicate(until)
 
         def predicate(order: TrackedOrder) -> bool:

@@ -324,17 +324,25 @@ async def test_a_tracker_must_be_started_and_cannot_be_used_after_close(venue: V
     await asyncio.wait_for(scenario(), TIMEOUT)
 
 
-async def test_closing_leaves_no_task_running(venue: Venue) -> None:
+async def test_closing_leaves_no_task_running_and_ends_waiters(venue: Venue) -> None:
     async def scenario() -> None:
         tracker = venue.tracker(stream=False)
         venue.orders.never_send = 3
-        for _ in range(3):  # three unresolved orders, each with a lookup task
+        orders = [  # three unresolved orders, each with a lookup task
             await tracker.submit(SYMBOL, "Bid", "Limit", quantity="1", price=INSIDE_BID)
+            for _ in range(3)
+        ]
+        waiter = asyncio.create_task(tracker.wait(orders[0].client_id, timeout=5))
+        await asyncio.sleep(0)
         tasks = set(tracker._tasks)
         assert len(tasks) == 4  # the timer and three lookups
         await tracker.aclose()
         assert all(task.done() for task in tasks)
         assert tracker._tasks == set()
+        with pytest.raises(RuntimeError, match="closed"):
+            await waiter
+        with pytest.raises(RuntimeError, match="closed"):
+            await tracker.wait(orders[1].client_id, timeout=5)
 
     await asyncio.wait_for(scenario(), TIMEOUT)
 
