@@ -356,6 +356,9 @@ class OrderTracker:
         self._by_client: dict[int, TrackedOrder] = {}
         self._by_order_id: dict[str, TrackedOrder] = {}
         self._external: dict[str, ExternalOrder] = {}
+        # Orders the bot told the tracker to forget: their ids stay reserved.
+        self._retired: set[int] = set()
+        self._retired_order_ids: set[str] = set()
         self._audit: deque[Transition] = deque(maxlen=audit_limit)
         self._feeds: set[TransitionFeed] = set()
         self._waiters: list[
@@ -497,7 +500,7 @@ class OrderTracker:
     def _pick_client_id(self) -> int:
         while True:
             candidate = self._random.randint(1, _UINT32_MAX)
-            if candidate not in self._by_client:
+            if candidate not in self._by_client and candidate not in self._retired:
                 return candidate
 
     async def submit(
@@ -520,7 +523,7 @@ class OrderTracker:
         self._check_open()
         if client_id is None:
             client_id = self._pick_client_id()
-        elif client_id in self._by_client:
+        elif client_id in self._by_client or client_id in self._retired:
             raise ValueError(
                 f"clientId {client_id} is already tracked; an order id is never re-used"
             )
@@ -582,6 +585,21 @@ class OrderTracker:
         self._by_client.pop(order.client_id, None)
         if order.order_id is not None:
             self._by_order_id.pop(order.order_id, None)
+
+    def forget(self, client_id: int) -> None:
+        """Stop tracking a terminal order, to bound a long-running bot's memory.
+
+        Its clientId is never picked again and late events about it are ignored (a fill after
+        a cancel then goes unseen: forget an order once it no longer matters to you).
+        Raises ``ValueError`` for an order that is not terminal yet.
+        """
+        order = self._by_client[client_id]
+        if not order.state.terminal:
+            raise ValueError(f"clientId {client_id} is {order.state.value}, not terminal")
+        self._forget(order)
+        self._retired.add(client_id)
+        if order.order_id is not None:
+            self._retired_order_ids.add(order.order_id)
 
     async def cancel(self, client_id: int) -> TrackedOrder:
         """Cancel a tracked order and return a copy of it.
@@ -665,6 +683,8 @@ class OrderTracker:
         client_id = _int(data.get("c"))
         order = self._match(client_id, order_id, symbol)
         status = _text(data.get("X"))
+        if order is None and order_id in self._retired_order_ids:
+            return  # about an order the bot chose to forget
         if order is None:
             self._note_external(
                 order_id, client_id, symbol, status, _decimal(data.get("z")), "stream"

@@ -407,3 +407,25 @@ async def test_an_order_proved_not_placed_is_never_revived_by_a_later_event(
         assert [e.order_id for e in tracker.external] == ["x1"]
 
     await asyncio.wait_for(scenario(), TIMEOUT)
+
+
+async def test_forgotten_orders_free_memory_and_their_ids_stay_reserved(venue: Venue) -> None:
+    async def scenario() -> None:
+        tracker = venue.tracker()
+        order = await tracker.submit(
+            SYMBOL, "Bid", "Limit", quantity="1", price=INSIDE_BID, client_id=11
+        )
+        with pytest.raises(ValueError, match="not terminal"):
+            tracker.forget(11)
+        await tracker.cancel(11)
+        cancelled = venue.stream.delivered[-1]
+        await tracker.wait(11, timeout=5)
+        tracker.forget(11)
+        assert tracker.snapshot() == {}
+        tracker.on_order_update({**cancelled, "e": "orderFill", "t": 5, "l": "0.1", "z": "0.1"})
+        assert tracker.external == []  # a late event about it is not an external order
+        with pytest.raises(ValueError, match="already tracked"):
+            await tracker.submit(SYMBOL, "Bid", "Limit", quantity="1", price="149", client_id=11)
+        assert order.client_id == 11
+
+    await asyncio.wait_for(scenario(), TIMEOUT)
