@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from conftest import FAST, INSIDE_BID, SYMBOL, Venue
+from tracking_venue import FAST, INSIDE_BID, SYMBOL, Venue
 
 from bpx_async import (
     AuthenticationError,

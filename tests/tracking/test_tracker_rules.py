@@ -9,7 +9,7 @@ import asyncio
 from decimal import Decimal
 from typing import Any
 
-from conftest import CROSSING_BID, FAST, INSIDE_BID, SYMBOL, Venue
+from tracking_venue import CROSSING_BID, FAST, INSIDE_BID, SYMBOL, Venue
 
 from bpx_async import ConnectionFailedError
 from bpx_async.tracking import OrderState, OrderTracker, Transition

@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from decimal import Decimal
 from typing import Any
 
-from conftest import SYMBOL, Venue
+from tracking_venue import SYMBOL, Venue
 
 from bpx_async import BpxError
 from bpx_async.testing import EngineError
@@ -168,7 +168,10 @@ async def test_soak_tracker_view_equals_the_exchange_after_faults(venue: Venue) 
             await asyncio.sleep(rng.uniform(0.02, 0.08))
             venue.stream.come_back()
 
+    timings: dict[str, float] = {}
+
     async def scenario() -> list[str]:
+        started = loop.time()
         side_tasks = [asyncio.create_task(taker()), asyncio.create_task(chaos())]
         try:
             await asyncio.gather(*(bot() for _ in range(WORKERS)))
@@ -177,12 +180,15 @@ async def test_soak_tracker_view_equals_the_exchange_after_faults(venue: Venue) 
             await asyncio.gather(*side_tasks)
         if not venue.stream.up:
             venue.stream.come_back()
+        timings["trading"] = loop.time() - started
+        started = loop.time()
         # Quiet now: every order must be resolved and the views agree within a few seconds.
         for _ in range(SETTLE_ROUNDS):
             problems = differences(tracker, venue)
             if not problems:
                 break
             await asyncio.sleep(0.1)
+        timings["settling"] = loop.time() - started
         return problems
 
     problems = await asyncio.wait_for(scenario(), TIMEOUT)
@@ -193,6 +199,7 @@ async def test_soak_tracker_view_equals_the_exchange_after_faults(venue: Venue) 
     )
     print(f"\nsoak: {len(snapshot)} orders, seed {SEED}; states {dict(states)}")
     print(f"soak: faults injected {dict(faults)}; UNKNOWN resolved to {dict(resolved)}")
+    print(f"soak: seconds { ({k: round(v, 2) for k, v in timings.items()}) }")
     assert problems == []
     assert len(snapshot) == ORDERS
     # The faults really happened, and every kind of ending was reached.
