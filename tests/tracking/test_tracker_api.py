@@ -429,3 +429,58 @@ async def test_forgotten_orders_free_memory_and_their_ids_stay_reserved(venue: V
         assert order.client_id == 11
 
     await asyncio.wait_for(scenario(), TIMEOUT)
+
+
+async def test_a_deadline_carried_by_the_error_is_used_with_the_margin(venue: Venue) -> None:
+    class Expired(ConnectionFailedError):
+        """A transport error that knows the request's deadline (timestamp + window)."""
+
+        deadline_ms = 1_000
+
+    async def scenario() -> None:
+        tracker = venue.tracker(stream=False, deadline_margin_ms=250)
+        venue.orders.never_send = 1
+        venue.orders.never_send_error = Expired("lost", method="POST", path="/api/v1/order")
+        order = await tracker.submit(SYMBOL, "Bid", "Limit", quantity="1", price=INSIDE_BID)
+        assert order.deadline_ms == 1_250
+        # Long past (the clock is the real time): not placed at the first lookup round.
+        assert (await tracker.wait(order.client_id, timeout=5)).state is OrderState.NOT_PLACED
+
+    await asyncio.wait_for(scenario(), TIMEOUT)
+
+
+async def test_the_deadline_follows_the_injected_server_clock(venue: Venue) -> None:
+    now = [10_000_000]
+
+    async def scenario() -> None:
+        tracker = OrderTracker(venue.client, clock=lambda: now[0], **FAST)
+        venue.trackers.append(tracker)
+        tracker.start()
+        venue.orders.never_send = 1
+        order = await tracker.submit(SYMBOL, "Bid", "Limit", quantity="1", price=INSIDE_BID)
+        assert order.deadline_ms == 10_000_000 + 1000 + 200  # now + window + margin
+        await asyncio.sleep(0.3)  # lookups run, but the server clock has not moved
+        assert tracker.get(order.client_id).state is OrderState.UNKNOWN
+        now[0] += 1201
+        assert (await tracker.wait(order.client_id, timeout=5)).state is OrderState.NOT_PLACED
+
+    await asyncio.wait_for(scenario(), TIMEOUT)
+
+
+async def test_trigger_statuses_map_to_trigger_pending_and_a_failed_trigger_is_rejected(
+    venue: Venue,
+) -> None:
+    async def scenario() -> None:
+        tracker = venue.tracker()
+        order = await tracker.submit(
+            SYMBOL, "Bid", "Limit", quantity="1", price="140", client_id=21
+        )
+        base = {**venue.stream.delivered[0], "c": 21}
+        tracker.on_order_update({**base, "e": "triggerPlaced", "X": "TriggerPending"})
+        assert tracker.get(21).state is OrderState.TRIGGER_PENDING
+        tracker.on_order_update({**base, "e": "triggerFailed", "X": "TriggerFailed"})
+        assert tracker.get(21).state is OrderState.REJECTED
+        assert tracker.get(21).status == "TriggerFailed"
+        assert order.order_id == base["i"]
+
+    await asyncio.wait_for(scenario(), TIMEOUT)
