@@ -1,0 +1,32 @@
+"""The ``venue`` fixture of the order tracker's tests (helpers live in ``tracking_venue``)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from tracking_venue import FUNDS, WINDOW_MS, EngineStream, FaultyOrders, Venue
+
+from bpx_async import AsyncClient
+from bpx_async.testing import FakeExchange
+
+
+@pytest.fixture
+async def venue(fx: FakeExchange) -> AsyncIterator[Venue]:
+    account, secret = fx.add_account(FUNDS)
+    _, taker_secret = fx.add_account(FUNDS)
+    stream = EngineStream(fx, account)
+    stream.start()
+    async with (
+        AsyncClient(api_secret=secret, base_url=fx.base_url, window=WINDOW_MS, timeout=5) as client,
+        AsyncClient(api_secret=taker_secret, base_url=fx.base_url, timeout=5) as taker,
+    ):
+        orders = FaultyOrders(client)
+        client.orders = orders
+        venue = Venue(fx, account, client, orders, taker, stream)
+        try:
+            yield venue
+        finally:
+            for tracker in venue.trackers:
+                await tracker.aclose()
+            stream.close()

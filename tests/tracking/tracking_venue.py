@@ -1,0 +1,200 @@
+"""Helpers for the order tracker's tests: a FakeExchange account, a client whose order calls
+can lose answers or never send, a taker account to fill orders, and a private-stream stand-in.
+
+The stream stand-in subscribes to the fake's matching engine and hands each ``account.orderUpdate``
+``data`` dict to the tracker after ``lag`` seconds, exactly as the WebSocket would carry it; while
+it is down, events are lost (as on a dropped socket) and the tracker is told so.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from bpx_async import AsyncClient, ConnectionFailedError, RequestTimeoutError
+from bpx_async.resources.orders import Orders
+from bpx_async.testing import FakeExchange
+from bpx_async.tracking import OrderTracker
+
+SYMBOL = "SOL_USDC"
+#: Inside the seeded spread (best bid 149.98, best ask 150.02): a bid here rests at the top.
+INSIDE_BID = Decimal("149.99")
+#: At the seeded best ask: a bid here fills at once.
+CROSSING_BID = Decimal("150.02")
+FUNDS = {"USDC": "10000000", "SOL": "100000"}
+#: Small windows and delays so the deadline rule and retries play out in well under a second.
+WINDOW_MS = 1000
+FAST = {
+    "deadline_margin_ms": 200,
+    "reconcile_interval": 60.0,
+    "reconcile_interval_stream_down": 60.0,
+    "quiet_period": 0.05,
+    "retry_delay": 0.02,
+    "max_retry_delay": 0.1,
+}
+
+
+class FaultyOrders(Orders):
+    """``client.orders`` with faults a bot meets on the wire, each for the next N calls.
+
+    ``lose_answers``: the order is placed, then the call times out (the answer is lost).
+    ``never_send``: the call fails with a dropped connection (or ``never_send_error``) and
+    nothing reaches the exchange.
+    ``hold``: the answer is held until the event is set (a slow REST answer).
+    ``impatient``: the call gives up after 30 ms (with a ``delay`` fault on the fake, the
+    exchange then places the order after the client timed out).
+    ``accept_cancels``: a cancel answers 202 and ``on_accepted_cancel(symbol, ids)`` runs
+    (``ids`` holds the ``order_id`` / ``client_id`` the cancel named).
+    ``lose_cancel_answers``: the cancel is executed, then the call times out.
+    ``rewrite``: applied to every execute answer (e.g. an unknown status).
+    """
+
+    __slots__ = (
+        "accept_cancels",
+        "hold",
+        "impatient",
+        "lose_answers",
+        "lose_cancel_answers",
+        "never_send",
+        "never_send_error",
+        "on_accepted_cancel",
+        "rewrite",
+    )
+
+    def __init__(self, client: AsyncClient) -> None:
+        super().__init__(client)
+        self.lose_answers = 0
+        self.never_send = 0
+        self.never_send_error: Exception | None = None
+        self.impatient = 0
+        self.hold: asyncio.Event | None = None
+        self.accept_cancels = 0
+        self.lose_cancel_answers = 0
+        self.on_accepted_cancel: Callable[[str, dict[str, Any]], None] | None = None
+        self.rewrite: Callable[[Any], Any] | None = None
+
+    async def execute(self, *args: Any, **kwargs: Any) -> Any:
+        if self.never_send:
+            self.never_send -= 1
+            if self.never_send_error is not None:
+                raise self.never_send_error
+            raise ConnectionFailedError(
+                "POST /api/v1/order: connection refused", method="POST", path="/api/v1/order"
+            )
+        if self.impatient:
+            self.impatient -= 1
+            hasty = self._client.with_options(timeout=0.03)
+            return await hasty.orders.execute(*args, **kwargs)
+        placed = await super().execute(*args, **kwargs)
+        if self.lose_answers:
+            self.lose_answers -= 1
+            raise RequestTimeoutError(
+                "POST /api/v1/order timed out", method="POST", path="/api/v1/order"
+            )
+        if self.hold is not None:
+            await self.hold.wait()
+        return placed if self.rewrite is None else self.rewrite(placed)
+
+    async def cancel(self, symbol: str, **kwargs: Any) -> Any:
+        if self.accept_cancels:
+            self.accept_cancels -= 1
+            assert self.on_accepted_cancel is not None
+            self.on_accepted_cancel(symbol, kwargs)
+            return None
+        answer = await super().cancel(symbol, **kwargs)
+        if self.lose_cancel_answers:
+            self.lose_cancel_answers -= 1
+            raise RequestTimeoutError(
+                "DELETE /api/v1/order timed out", method="DELETE", path="/api/v1/order"
+            )
+        return answer
+
+
+@dataclass(eq=False)
+class EngineStream:
+    """The account's private order stream, from the fake's engine to a tracker."""
+
+    fx: FakeExchange
+    account: str
+    lag: float = 0.0
+    tracker: OrderTracker | None = None
+    up: bool = True
+    delivered: list[dict[str, Any]] = field(default_factory=list)
+    _handles: list[asyncio.TimerHandle] = field(default_factory=list)
+    _unsubscribe: Callable[[], None] | None = None
+
+    def start(self) -> None:
+        self._unsubscribe = self.fx.engine.subscribe(self._on_event)
+
+    def close(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+        for handle in self._handles:
+            handle.cancel()
+
+    def attach(self, tracker: OrderTracker) -> None:
+        self.tracker = tracker
+        if self.up:
+            tracker.on_stream_up()
+
+    def _on_event(self, kind: str, key: str, payload: dict[str, Any]) -> None:
+        if kind != "orderUpdate" or key != self.account or not self.up:
+            return
+        loop = asyncio.get_running_loop()
+        self._handles = [h for h in self._handles if not h.cancelled()]
+        self._handles.append(loop.call_later(self.lag, self._deliver, dict(payload)))
+
+    def _deliver(self, payload: dict[str, Any]) -> None:
+        if not self.up or self.tracker is None:
+            return  # lost with the socket
+        self.delivered.append(payload)
+        self.tracker.on_order_update(payload)
+
+    def go_down(self) -> None:
+        self.up = False
+        if self.tracker is not None:
+            self.tracker.on_stream_down()
+
+    def come_back(self) -> None:
+        self.up = True
+        if self.tracker is not None:
+            self.tracker.on_stream_reset()
+
+
+@dataclass(eq=False)
+class Venue:
+    fx: FakeExchange
+    account: str
+    client: AsyncClient
+    orders: FaultyOrders
+    taker: AsyncClient
+    stream: EngineStream
+    trackers: list[OrderTracker] = field(default_factory=list)
+
+    def tracker(self, *, stream: bool = True, **knobs: Any) -> OrderTracker:
+        """A started tracker on this venue's client (closed by the fixture)."""
+        tracker = OrderTracker(self.client, **{**FAST, **knobs})
+        tracker.start()
+        self.trackers.append(tracker)
+        if stream:
+            self.stream.attach(tracker)
+        else:
+            self.stream.up = False
+        return tracker
+
+    async def sell_into(self, price: Decimal, quantity: Decimal | str) -> None:
+        """The taker sells ``quantity`` at ``price`` or better, IOC (fills resting bids)."""
+        await self.taker.orders.execute(
+            SYMBOL, "Ask", "Limit", quantity=quantity, price=price, time_in_force="IOC"
+        )
+
+    def exchange_orders(self, client_id: int) -> list[dict[str, Any]]:
+        """Every order of the account with this clientId, as the exchange records it."""
+        return [
+            row
+            for row in self.fx.engine.order_history(self.account)
+            if row["clientId"] == client_id
+        ]
