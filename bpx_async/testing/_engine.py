@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from decimal import ROUND_DOWN, Context, Decimal, InvalidOperation, localcontext
 from typing import Any
 
+from bpx_async.testing._ledger import History, RollingStats
 from bpx_async.testing._markets import DEFAULT_MARKETS, MarketSpec
 
 __all__ = ["EngineError", "EventCallback", "MatchingEngine", "OrderRequest"]
@@ -28,6 +29,9 @@ _UINT32_MAX = 2**32 - 1
 _EXACT = Context(prec=80)
 # The seeded book starts this many ticks away from the mid on each side.
 _SEED_HALF_SPREAD_TICKS = 2
+
+# Rolling windows of the ticker statistics, by the API's ``interval`` values.
+_TICKER_WINDOWS_US = {"1d": 86_400 * 10**6, "1w": 7 * 86_400 * 10**6}
 
 SIDES = ("Bid", "Ask")
 ORDER_TYPES = ("Limit", "Market")
@@ -243,7 +247,7 @@ class OrderRequest:
             raise EngineError(400, "INVALID_QUANTITY", "Quote quantity must be positive")
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class _Order:
     order_id: str
     account: str
@@ -266,6 +270,8 @@ class _Order:
     # What this order still holds back from its account's available balance.
     lock_asset: str | None = None
     locked: Decimal = ZERO
+    # This order's fills, oldest first (None until the first one: most orders never fill).
+    fills: list[_Fill] | None = None
 
     @property
     def remaining(self) -> Decimal:
@@ -273,7 +279,7 @@ class _Order:
         return (self.quantity or ZERO) - self.executed_quantity
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Fill:
     trade_id: int
     order: _Order
@@ -285,7 +291,7 @@ class _Fill:
     timestamp_us: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Trade:
     trade_id: int
     price: Decimal
@@ -380,6 +386,7 @@ class _Operation:
     tops: dict[str, tuple[Decimal | None, Decimal, Decimal | None, Decimal]]
     events: list[tuple[str, str, Json]] = field(default_factory=list)
     touched: dict[str, dict[str, set[Decimal]]] = field(default_factory=dict)
+    traded: set[str] = field(default_factory=set)  # symbols with trades in this operation
 
 
 class MatchingEngine:
@@ -430,10 +437,19 @@ class MatchingEngine:
         self._now_us = now_us
         self._books: dict[str, _Book] = {symbol: _Book() for symbol in self.markets}
         self._balances: dict[str, dict[str, _Balance]] = {}
+        # Resting orders, indexed so that every lookup costs the same however many exist.
         self._open: dict[str, dict[str, _Order]] = {}  # account -> order id -> order
-        self._orders: dict[str, list[_Order]] = {}  # account -> every order, oldest first
-        self._fills: dict[str, list[_Fill]] = {}  # account -> fills, oldest first
+        self._open_by_market: dict[tuple[str, str], dict[str, _Order]] = {}
+        self._open_by_client_id: dict[tuple[str, int], _Order] = {}
+        self._orders_by_id: dict[str, _Order] = {}
+        # Every order and fill, filed under (account,), (account, symbol), (account, type).
+        self._orders: History[_Order] = History()
+        self._fills: History[_Fill] = History(time=lambda fill: fill.timestamp_us)
         self._trades: dict[str, list[_Trade]] = {symbol: [] for symbol in self.markets}
+        self._stats: dict[str, dict[str, RollingStats]] = {
+            symbol: {name: RollingStats(us) for name, us in _TICKER_WINDOWS_US.items()}
+            for symbol in self.markets
+        }
         self._last_order_id = 0
         self._subscribers: list[EventCallback] = []
 
@@ -555,27 +571,32 @@ class MatchingEngine:
         with localcontext(_EXACT):
             self._market(symbol)
             op = self._begin()
-            cancelled = [
-                order
-                for order in list(self._open.get(account, {}).values())
-                if order.market.symbol == symbol
-            ]
+            cancelled = list(self._open_by_market.get((account, symbol), {}).values())
             for order in cancelled:
                 self._finish(order, "Cancelled", None, op)
             result = [self._order_type_json(order) for order in cancelled]
             self._commit(op)
         return result
 
-    def open_orders(self, account: str, symbol: str | None = None) -> list[Json]:
+    def open_orders(
+        self, account: str, symbol: str | None = None, *, market_type: str | None = None
+    ) -> list[Json]:
         """REST ``OrderType`` JSON of the account's resting orders, oldest first."""
         if symbol is not None:
             self._market(symbol)
+            resting = self._open_by_market.get((account, symbol), {}).values()
+        else:
+            resting = self._open.get(account, {}).values()
         with localcontext(_EXACT):
             return [
                 self._order_type_json(order)
-                for order in self._open.get(account, {}).values()
-                if symbol is None or order.market.symbol == symbol
+                for order in resting
+                if market_type is None or order.market.market_type == market_type
             ]
+
+    def open_order_count(self, account: str) -> int:
+        """How many orders the account has resting, without serializing them."""
+        return len(self._open.get(account, {}))
 
     def get_open_order(
         self,
@@ -592,21 +613,103 @@ class MatchingEngine:
 
     def order_history(self, account: str, symbol: str | None = None) -> list[Json]:
         """REST ``Order`` JSON of every order of the account, open or finished, newest first."""
+        return self.order_history_page(account, symbol=symbol, limit=None)[0]
+
+    def order_history_page(
+        self,
+        account: str,
+        *,
+        symbol: str | None = None,
+        order_id: str | None = None,
+        market_type: str | None = None,
+        offset: int = 0,
+        limit: int | None = 100,
+        ascending: bool = False,
+    ) -> tuple[list[Json], int]:
+        """``(rows, total)``: one page of REST ``Order`` JSON (newest first unless
+        ``ascending``) and how many orders match. Only the page is serialized."""
+        if order_id is not None:
+            found = self._orders_by_id.get(order_id)
+            matches = (
+                found is not None
+                and found.account == account
+                and (symbol is None or found.market.symbol == symbol)
+                and (market_type is None or found.market.market_type == market_type)
+            )
+            orders, total = ([found], 1) if matches and found is not None and offset == 0 else (
+                [], int(matches)
+            )
+        else:
+            key = self._history_key(account, symbol, market_type)
+            size = len(self._orders.all(key)) if limit is None else limit
+            orders, total = self._orders.page(
+                key, offset=offset, limit=size, ascending=ascending
+            )
         with localcontext(_EXACT):
-            return [
-                self._order_history_json(order)
-                for order in reversed(self._orders.get(account, []))
-                if symbol is None or order.market.symbol == symbol
-            ]
+            return [self._order_history_json(order) for order in orders], total
 
     def fills(self, account: str, symbol: str | None = None) -> list[Json]:
         """REST ``OrderFill`` JSON of the account's fills, newest first."""
-        with localcontext(_EXACT):
-            return [
-                self._fill_json(fill)
-                for fill in reversed(self._fills.get(account, []))
-                if symbol is None or fill.order.market.symbol == symbol
+        return self.fills_page(account, symbol=symbol, limit=None)[0]
+
+    def fills_page(
+        self,
+        account: str,
+        *,
+        symbol: str | None = None,
+        order_id: str | None = None,
+        market_type: str | None = None,
+        since_ms: int | None = None,
+        until_ms: int | None = None,
+        offset: int = 0,
+        limit: int | None = 100,
+        ascending: bool = False,
+    ) -> tuple[list[Json], int]:
+        """``(rows, total)``: one page of REST ``OrderFill`` JSON and how many fills match;
+        ``since_ms``/``until_ms`` bound the fill time (inclusive, milliseconds)."""
+        since = None if since_ms is None else since_ms * 1000
+        until = None if until_ms is None else until_ms * 1000 + 999
+        if order_id is not None:
+            order = self._orders_by_id.get(order_id)
+            chosen = [
+                fill
+                for fill in (order.fills or [] if order and order.account == account else [])
+                if (symbol is None or order is None or order.market.symbol == symbol)
+                and (market_type is None or fill.order.market.market_type == market_type)
+                and (since is None or fill.timestamp_us >= since)
+                and (until is None or fill.timestamp_us <= until)
             ]
+            total = len(chosen)
+            if not ascending:
+                chosen.reverse()
+            end = total if limit is None else offset + limit
+            fills = chosen[offset:end]
+        else:
+            key = self._history_key(account, symbol, market_type)
+            size = len(self._fills.all(key)) if limit is None else limit
+            fills, total = self._fills.page(
+                key, offset=offset, limit=size, ascending=ascending, since=since, until=until
+            )
+        with localcontext(_EXACT):
+            return [self._fill_json(fill) for fill in fills], total
+
+    @staticmethod
+    def _history_key(
+        account: str, symbol: str | None, market_type: str | None
+    ) -> tuple[str, ...]:
+        if symbol is not None:
+            return (account, "symbol", symbol)
+        if market_type is not None:
+            return (account, "type", market_type)
+        return (account,)
+
+    @staticmethod
+    def _history_keys(account: str, market: MarketSpec) -> tuple[tuple[str, ...], ...]:
+        return (
+            (account,),
+            (account, "symbol", market.symbol),
+            (account, "type", market.market_type),
+        )
 
     # ------------------------------------------------------------- market data
 
@@ -626,12 +729,15 @@ class MatchingEngine:
                 "timestamp": self._now_us(),
             }
 
-    def recent_trades(self, symbol: str, limit: int = 100) -> list[Json]:
-        """REST ``Trade`` JSON of the market's latest ``limit`` trades, newest first."""
+    def recent_trades(self, symbol: str, limit: int = 100, offset: int = 0) -> list[Json]:
+        """REST ``Trade`` JSON of the market's latest ``limit`` trades after skipping the
+        ``offset`` newest, newest first."""
         market = self._market(symbol)
-        if limit < 1:
-            raise _bad_request("`limit` must be positive")
-        trades = self._trades[symbol][-limit:]
+        if limit < 1 or offset < 0:
+            raise _bad_request("`limit` must be positive and `offset` not negative")
+        every = self._trades[symbol]
+        stop = max(len(every) - offset, 0)
+        trades = every[max(stop - limit, 0) : stop]
         with localcontext(_EXACT):
             return [
                 {
@@ -644,6 +750,53 @@ class MatchingEngine:
                 }
                 for trade in reversed(trades)
             ]
+
+    def ticker(self, symbol: str, interval: str = "1d") -> Json:
+        """REST ``Ticker``: statistics of the trades in the rolling ``1d`` or ``1w`` window.
+
+        Kept incrementally as trades happen, so the cost does not grow with the trade count.
+        Without a trade in the window every price is the last price and the volumes are zero.
+        """
+        self._market(symbol)
+        if interval not in _TICKER_WINDOWS_US:
+            raise _bad_request("Invalid `interval`: expected 1d or 1w")
+        return self._ticker_json(symbol, interval, self._now_us())
+
+    def _ticker_json(self, symbol: str, interval: str, now_us: int) -> Json:
+        market = self.markets[symbol]
+        with localcontext(_EXACT):
+            window = self._stats[symbol][interval].read(now_us)
+            last = self.last_price(symbol)
+            first = window.first if window.first is not None else last
+            change = last - first
+            percent = (change / first * 100).quantize(Decimal("0.01")) if first else ZERO
+            return {
+                "symbol": symbol,
+                "firstPrice": self._price_wire(market, first),
+                "lastPrice": self._price_wire(market, last),
+                "priceChange": self._price_wire(market, change),
+                "priceChangePercent": _dec(percent),
+                "high": self._price_wire(market, window.high if window.high is not None else last),
+                "low": self._price_wire(market, window.low if window.low is not None else last),
+                "volume": self._quantity_wire(market, window.volume),
+                "quoteVolume": self._quote_wire(market, window.quote_volume),
+                "trades": str(window.trades),
+            }
+
+    def _ticker_event(self, symbol: str, ts: int) -> Json:
+        rest = self._ticker_json(symbol, "1d", ts)
+        return {
+            "e": "ticker",
+            "E": ts,
+            "s": symbol,
+            "o": rest["firstPrice"],
+            "c": rest["lastPrice"],
+            "h": rest["high"],
+            "l": rest["low"],
+            "v": rest["volume"],
+            "V": rest["quoteVolume"],
+            "n": int(rest["trades"]),
+        }
 
     def last_price(self, symbol: str) -> Decimal:
         """Price of the latest trade, or the market's ``initial_mid`` before any trade."""
@@ -684,14 +837,14 @@ class MatchingEngine:
         if (order_id is None) == (client_id is None):
             raise _bad_request("Must specify either `clientId` or `orderId`")
         self._market(symbol)
-        for order in self._open.get(account, {}).values():
-            if order.market.symbol != symbol:
-                continue
-            if order_id is not None and order.order_id == order_id:
-                return order
-            if client_id is not None and order.client_id == client_id:
-                return order
-        raise EngineError(404, "RESOURCE_NOT_FOUND", "Order not found")
+        if order_id is not None:
+            order = self._open.get(account, {}).get(order_id)
+        else:
+            assert client_id is not None
+            order = self._open_by_client_id.get((account, client_id))
+        if order is None or order.market.symbol != symbol:
+            raise EngineError(404, "RESOURCE_NOT_FOUND", "Order not found")
+        return order
 
     def _check_filters(self, market: MarketSpec, req: OrderRequest) -> None:
         if req.price is not None and req.order_type == "Limit":
@@ -727,10 +880,7 @@ class MatchingEngine:
         if req.reduce_only:
             raise EngineError(400, "INVALID_ORDER", "Reduce-only orders are only for futures")
         self._check_filters(market, req)
-        open_orders = self._open.get(account, {})
-        if req.client_id is not None and any(
-            order.client_id == req.client_id for order in open_orders.values()
-        ):
+        if req.client_id is not None and (account, req.client_id) in self._open_by_client_id:
             raise EngineError(
                 400, "INVALID_ORDER", f"Order with client ID already exists: {req.client_id}"
             )
@@ -783,7 +933,8 @@ class MatchingEngine:
         # Validation is over: from here on the order exists and changes are applied.
         self._last_order_id += 1
         taker.order_id = str(self._last_order_id)
-        self._orders.setdefault(account, []).append(taker)
+        self._orders.add(taker, self._history_keys(account, market))
+        self._orders_by_id[taker.order_id] = taker
         self._emit_order(op, taker, "orderAccepted")
         if req.time_in_force == "FOK" and plan.stop != "complete":
             self._finish(taker, "Expired", "FillOrKill", op)
@@ -905,6 +1056,9 @@ class MatchingEngine:
             is_buyer_maker=buyer is maker,
         )
         trades.append(trade)
+        for stats in self._stats[market.symbol].values():
+            stats.add(op.ts, price, quantity)
+        op.traded.add(market.symbol)
         op.events.append(
             (
                 "trade",
@@ -944,7 +1098,10 @@ class MatchingEngine:
                 is_maker=order is maker,
                 timestamp_us=op.ts,
             )
-            self._fills.setdefault(order.account, []).append(fill)
+            self._fills.add(fill, self._history_keys(order.account, market))
+            if order.fills is None:
+                order.fills = []
+            order.fills.append(fill)
             reports.append((order, fill))
         # The maker hears about the trade first, as it was on the book before the taker came.
         for order, fill in sorted(reports, key=lambda report: report[0] is taker):
@@ -957,6 +1114,11 @@ class MatchingEngine:
         self._touch(op, order, order.price)
         self._books[order.market.symbol].side(order.side).add(order, order.price)
         self._open.setdefault(order.account, {})[order.order_id] = order
+        self._open_by_market.setdefault((order.account, order.market.symbol), {})[
+            order.order_id
+        ] = order
+        if order.client_id is not None:
+            self._open_by_client_id[(order.account, order.client_id)] = order
 
     def _finish(self, order: _Order, status: str, reason: str | None, op: _Operation) -> None:
         """End an order: take it off the book, release what it still locks, report the end."""
@@ -965,6 +1127,9 @@ class MatchingEngine:
             assert order.price is not None
             self._touch(op, order, order.price)
             del open_orders[order.order_id]
+            del self._open_by_market[(order.account, order.market.symbol)][order.order_id]
+            if order.client_id is not None:
+                del self._open_by_client_id[(order.account, order.client_id)]
             self._books[order.market.symbol].side(order.side).remove(order, order.price)
         if order.lock_asset is not None and order.locked:
             balance = self._balance(order.account, order.lock_asset)
@@ -1018,6 +1183,8 @@ class MatchingEngine:
             top = book.top()
             if top != op.tops[symbol]:
                 op.events.append(("bookTicker", symbol, self._book_ticker(market, book, op.ts)))
+        for symbol in sorted(op.traded):
+            op.events.append(("ticker", symbol, self._ticker_event(symbol, op.ts)))
         failures: list[Exception] = []
         for subscriber in list(self._subscribers):
             try:

@@ -21,11 +21,10 @@ from ._http import (
     dec,
     error_response,
     json_response,
-    page,
+    page_headers,
     param_choice,
     param_int,
     param_str,
-    parse_naive_datetime_ms,
     text_error,
 )
 from ._public import MARKET_TYPES, collateral_weight, price_of
@@ -210,7 +209,7 @@ class PrivateApi:
                 "futuresMakerFee": maker,
                 "futuresTakerFee": taker,
                 "leverageLimit": dec(settings.leverage_limit),
-                "limitOrders": len(self.engine.open_orders(account)),
+                "limitOrders": self.engine.open_order_count(account),
                 "liquidating": False,
                 "positionLimit": "1000000",
                 "spotMakerFee": maker,
@@ -344,11 +343,9 @@ class PrivateApi:
         symbol = param_str(request.query, "symbol")
         market_type = param_choice(request.query, "marketType", MARKET_TYPES)
         try:
-            found = self.engine.open_orders(account, symbol)
+            found = self.engine.open_orders(account, symbol, market_type=market_type)
         except EngineError as exc:
             return error_response(exc.status, exc.code, exc.message)
-        if market_type is not None:
-            found = [o for o in found if self._market_type(o["symbol"]) == market_type]
         return json_response(found)
 
     async def cancel_all(self, request: web.Request, account: str, body: Body) -> web.Response:
@@ -382,20 +379,34 @@ class PrivateApi:
         spec = self.engine.markets.get(symbol)
         return None if spec is None else spec.market_type
 
-    def _history_page(self, request: web.Request, rows: list[dict[str, Any]]) -> web.Response:
+    def _paging(self, request: web.Request) -> tuple[str | None, bool, int, int, bool]:
+        """(market type, matches nothing, limit, offset, ascending) of a history query.
+
+        ``marketType`` may repeat; the listed markets are SPOT or PERP, so the repeated values
+        narrow to one type, to every listed type (no filter) or to none (an empty page).
+        """
         query = request.query
-        market_types = query.getall("marketType", [])
+        market_types = set(query.getall("marketType", []))
         for market_type in market_types:
             if market_type not in MARKET_TYPES:
                 raise ParamError("marketType", "Expect a valid enumeration value.")
-        if market_types:
-            rows = [row for row in rows if self._market_type(row["symbol"]) in market_types]
         limit = param_int(query, "limit", default=100, minimum=1, maximum=1000) or 100
         offset = param_int(query, "offset", default=0) or 0
-        if param_choice(query, "sortDirection", _SORT_DIRECTIONS, default="Desc") == "Asc":
-            rows = rows[::-1]  # the engine lists newest first
-        chunk, headers = page(rows, limit=limit, offset=offset)
-        return json_response(chunk, headers=headers)
+        direction = param_choice(query, "sortDirection", _SORT_DIRECTIONS, default="Desc")
+        wanted: str | None = None
+        nothing = False
+        if market_types:
+            listed = {spec.market_type for spec in self.engine.markets.values()}
+            kept = market_types & listed
+            nothing = not kept
+            if len(kept) == 1 and kept != listed:
+                wanted = next(iter(kept))
+        return wanted, nothing, limit, offset, direction == "Asc"
+
+    @staticmethod
+    def _paged(rows: list[dict[str, Any]], total: int, limit: int, offset: int) -> web.Response:
+        headers = page_headers(total, limit=limit, offset=offset)
+        return json_response(rows, headers=headers)
 
     async def fill_history(self, request: web.Request, account: str, body: Body) -> web.Response:
         query = request.query
@@ -405,32 +416,40 @@ class PrivateApi:
         until = param_int(query, "to", minimum=0)
         fill_type = param_choice(query, "fillType", _FILL_TYPES)
         param_str(query, "strategyId")
-        rows = self.engine.fills(account) if symbol is None else self._fills(account, symbol)
-        if order_id is not None:
-            rows = [row for row in rows if row["orderId"] == order_id]
-        if since is not None:
-            rows = [row for row in rows if parse_naive_datetime_ms(row["timestamp"]) >= since]
-        if until is not None:
-            rows = [row for row in rows if parse_naive_datetime_ms(row["timestamp"]) <= until]
-        if fill_type not in (None, "User"):
-            rows = []  # every fill of the fake comes from a user order
-        return self._history_page(request, rows)
-
-    def _fills(self, account: str, symbol: str) -> list[dict[str, Any]]:
-        # History filters match nothing (rather than fail) for a symbol that is not listed.
-        return self.engine.fills(account, symbol) if symbol in self.engine.markets else []
+        market_type, nothing, limit, offset, ascending = self._paging(request)
+        unlisted = symbol is not None and symbol not in self.engine.markets
+        # Every fill of the fake comes from a user order.
+        if nothing or unlisted or fill_type not in (None, "User"):
+            return self._paged([], 0, limit, offset)
+        rows, total = self.engine.fills_page(
+            account,
+            symbol=symbol,
+            order_id=order_id,
+            market_type=market_type,
+            since_ms=since,
+            until_ms=until,
+            offset=offset,
+            limit=limit,
+            ascending=ascending,
+        )
+        return self._paged(rows, total, limit, offset)
 
     async def order_history(self, request: web.Request, account: str, body: Body) -> web.Response:
         query = request.query
         symbol = param_str(query, "symbol")
         order_id = param_str(query, "orderId")
         param_str(query, "strategyId")
-        if symbol is None:
-            rows = self.engine.order_history(account)
-        elif symbol in self.engine.markets:
-            rows = self.engine.order_history(account, symbol)
-        else:
-            rows = []
-        if order_id is not None:
-            rows = [row for row in rows if row["id"] == order_id]
-        return self._history_page(request, rows)
+        market_type, nothing, limit, offset, ascending = self._paging(request)
+        if nothing or (symbol is not None and symbol not in self.engine.markets):
+            # History filters match nothing (rather than fail) for a symbol that is not listed.
+            return self._paged([], 0, limit, offset)
+        rows, total = self.engine.order_history_page(
+            account,
+            symbol=symbol,
+            order_id=order_id,
+            market_type=market_type,
+            offset=offset,
+            limit=limit,
+            ascending=ascending,
+        )
+        return self._paged(rows, total, limit, offset)

@@ -244,29 +244,7 @@ class PublicApi:
         return json_response(spec.to_wire())
 
     def _ticker(self, spec: MarketSpec, interval: str) -> dict[str, Any]:
-        now_ms = self._clock_ms()
-        since = now_ms - (7 if interval == "1w" else 1) * 86_400_000
-        trades = sorted(
-            (t for t in self.engine.recent_trades(spec.symbol, 1000) if t["timestamp"] >= since),
-            key=lambda t: (t["timestamp"], t.get("id") or 0),
-        )
-        last = self.engine.last_price(spec.symbol)
-        prices = [Decimal(t["price"]) for t in trades] or [last]
-        first = prices[0]
-        change = last - first
-        percent = (change / first * 100).quantize(Decimal("0.01")) if first else Decimal(0)
-        return {
-            "symbol": spec.symbol,
-            "firstPrice": dec(first),
-            "lastPrice": dec(last),
-            "priceChange": dec(change),
-            "priceChangePercent": dec(percent),
-            "high": dec(max(prices)),
-            "low": dec(min(prices)),
-            "volume": dec(sum((Decimal(t["quantity"]) for t in trades), Decimal(0))),
-            "quoteVolume": dec(sum((Decimal(t["quoteQuantity"]) for t in trades), Decimal(0))),
-            "trades": str(len(trades)),
-        }
+        return self.engine.ticker(spec.symbol, interval)
 
     async def ticker(self, request: web.Request) -> web.StreamResponse:
         symbol = param_str(request.query, "symbol", required=True)
@@ -426,9 +404,7 @@ class PublicApi:
         spec = self._spec(param_str(query, "symbol", required=True))
         limit = param_int(query, "limit", default=100, minimum=1, maximum=1000) or 100
         offset = param_int(query, "offset", default=0) or 0
-        # Newest first, like /trades; offset counts back from the newest trade.
-        newest_first = self.engine.recent_trades(spec.symbol, offset + limit)
-        return json_response(newest_first[offset : offset + limit])
+        return json_response(self.engine.recent_trades(spec.symbol, limit, offset))
 
     # -- borrow / lend -----------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import json
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -89,7 +90,8 @@ class FakeExchange:
     ...     client = MyClient(base_url=fx.base_url, ws_url=fx.ws_url, ...)
 
     ``clock_offset_ms`` skews the server clock (``/time``, signature freshness, engine
-    timestamps); ``faults`` injects failures; ``requests`` logs every request received.
+    timestamps); ``faults`` injects failures; ``requests`` keeps the latest
+    ``request_log_size`` requests received (0 keeps none).
     """
 
     def __init__(
@@ -102,7 +104,10 @@ class FakeExchange:
         port: int = 0,
         maker_fee: Decimal = Decimal("0.0002"),
         taker_fee: Decimal = Decimal("0.0005"),
+        request_log_size: int = 10_000,
     ) -> None:
+        if request_log_size < 0:
+            raise ValueError("request_log_size must not be negative")
         market_list = tuple(markets)
         self.clock_offset_ms = 0
         self.engine = MatchingEngine(
@@ -111,7 +116,9 @@ class FakeExchange:
         if seed_liquidity:
             self.engine.seed_liquidity()
         self.faults = Faults()
-        self.requests: list[RecordedRequest] = []
+        #: The latest ``request_log_size`` requests received, oldest first (a ring: older
+        #: entries are dropped so a long run does not grow without bound).
+        self.requests: deque[RecordedRequest] = deque(maxlen=request_log_size)
         self.keys = KeyRing()
         self.verifier = Verifier(self.keys, clock_ms=self.now_ms, window_limit_ms=window_limit_ms)
         self._public = PublicApi(self.engine, _assets_for(market_list, assets), self.now_ms)
