@@ -7,6 +7,7 @@ matching and fees, and the REST / WebSocket payloads the fake server returns or 
 from __future__ import annotations
 
 import bisect
+import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -15,6 +16,7 @@ from typing import Any
 
 from bpx_async.testing._ledger import History, RollingStats
 from bpx_async.testing._markets import DEFAULT_MARKETS, MarketSpec
+from bpx_async.testing._positions import FundingPayment, Position, margin_fraction
 
 __all__ = ["EngineError", "EventCallback", "MatchingEngine", "OrderRequest"]
 
@@ -23,6 +25,8 @@ EventCallback = Callable[[str, str, Json], None]
 
 ZERO = Decimal(0)
 _FEE_QUANTUM = Decimal("0.00000001")
+_DEFAULT_FUNDING_RATE = Decimal("0.0001")
+_DEFAULT_LEVERAGE_LIMIT = Decimal(10)
 _UINT32_MAX = 2**32 - 1
 # Wide enough that no product or sum of realistic amounts is ever rounded: conservation of
 # every asset must hold exactly.
@@ -86,6 +90,16 @@ def _naive_iso(us: int) -> str:
     """UTC naive ISO-8601 with millisecond precision, the REST ``naive-date-time`` format."""
     moment = datetime(1970, 1, 1) + timedelta(microseconds=us)
     return moment.isoformat(timespec="milliseconds")
+
+
+def _money(value: Decimal) -> str:
+    """A PnL, cost or notional amount, to 8 decimals."""
+    return _dec(value.quantize(_FEE_QUANTUM))
+
+
+def _user_id(account: str) -> int:
+    """A stable int32 user id for an account (the fake's accounts are API keys)."""
+    return zlib.crc32(account.encode()) & 0x7FFFFFFF
 
 
 def _upper_snake(camel: str) -> str:
@@ -387,6 +401,9 @@ class _Operation:
     events: list[tuple[str, str, Json]] = field(default_factory=list)
     touched: dict[str, dict[str, set[Decimal]]] = field(default_factory=dict)
     traded: set[str] = field(default_factory=set)  # symbols with trades in this operation
+    # State before the operation first changed it, to publish what changed when it ends.
+    balances_before: dict[tuple[str, str], tuple[Decimal, Decimal]] = field(default_factory=dict)
+    positions_before: dict[str, tuple[Position, Decimal]] = field(default_factory=dict)
 
 
 class MatchingEngine:
@@ -425,6 +442,7 @@ class MatchingEngine:
         *,
         now_us: Callable[[], int],
         fee_account: str = "__fees__",
+        pnl_account: str = "__pnl__",
         maker_fee: Decimal = Decimal("0.0002"),
         taker_fee: Decimal = Decimal("0.0005"),
     ) -> None:
@@ -452,6 +470,20 @@ class MatchingEngine:
         }
         self._last_order_id = 0
         self._subscribers: list[EventCallback] = []
+        self._op: _Operation | None = None
+        # Perpetuals: open positions by symbol and by account, every position ever opened,
+        # funding payments, and the prices and rates a test can set.
+        self.pnl_account = pnl_account
+        self.default_leverage_limit = _DEFAULT_LEVERAGE_LIMIT
+        self._positions: dict[str, dict[str, Position]] = {}  # symbol -> account -> position
+        self._account_positions: dict[str, dict[str, Position]] = {}  # account -> symbol -> ...
+        self._position_history: History[Position] = History()
+        self._funding_history: History[FundingPayment] = History(time=lambda p: p.at_us)
+        self._last_position_id = 0
+        self._marks: dict[str, Decimal] = {}
+        self._indexes: dict[str, Decimal] = {}
+        self._funding_rates: dict[str, Decimal] = {}
+        self._leverage_limits: dict[str, Decimal] = {}
 
     # ----------------------------------------------------------------- balances
 
@@ -460,7 +492,9 @@ class MatchingEngine:
         if quantity <= 0:
             raise EngineError(400, "INVALID_QUANTITY", "Deposit quantity must be positive")
         with localcontext(_EXACT):
+            op = self._begin()
             self._balance(account, asset).available += quantity
+            self._commit(op)
 
     def balances(self, account: str) -> dict[str, dict[str, Decimal]]:
         """Per asset the account ever held: ``available``, ``locked`` and ``staked`` (always 0)."""
@@ -816,6 +850,186 @@ class MatchingEngine:
             None if ask is None else (ask, ask_qty),
         )
 
+    # -------------------------------------------------------------- perpetuals
+
+    def mark_price(self, symbol: str) -> Decimal:
+        """The mark price: as set by ``set_mark_price``, else the last trade price."""
+        self._market(symbol)
+        return self._marks.get(symbol) or self.last_price(symbol)
+
+    def index_price(self, symbol: str) -> Decimal:
+        """The index price: as set, else the last price of the spot market of the same pair,
+        else the mark price."""
+        market = self._market(symbol)
+        if symbol in self._indexes:
+            return self._indexes[symbol]
+        spot = f"{market.base_symbol}_{market.quote_symbol}"
+        if spot != symbol and spot in self.markets and not self.markets[spot].is_perp:
+            return self.last_price(spot)
+        return self.mark_price(symbol)
+
+    def funding_rate(self, symbol: str) -> Decimal:
+        """The rate the next ``settle_funding`` applies (a fraction; longs pay when positive)."""
+        self._market(symbol)
+        return self._funding_rates.get(symbol, _DEFAULT_FUNDING_RATE)
+
+    def set_funding_rate(self, symbol: str, rate: Decimal) -> None:
+        self._perp_market(symbol)
+        self._funding_rates[symbol] = rate
+
+    def set_leverage_limit(self, account: str, leverage: Decimal) -> None:
+        """The account's leverage limit: its initial margin fraction is at least 1/leverage."""
+        if leverage <= 0:
+            raise _bad_request("`leverageLimit` must be positive")
+        self._leverage_limits[account] = leverage
+
+    def set_mark_price(
+        self, symbol: str, price: Decimal, *, index_price: Decimal | None = None
+    ) -> None:
+        """Move the mark (and optionally the index) price of ``symbol``.
+
+        Publishes a ``markPrice`` event and a ``positionAdjusted`` update for every open
+        position on the market (their unrealized PnL changed).
+        """
+        market = self._market(symbol)
+        if price <= 0 or (index_price is not None and index_price <= 0):
+            raise _bad_request("Prices must be positive")
+        with localcontext(_EXACT):
+            op = self._begin()
+            self._marks[symbol] = price
+            if index_price is not None:
+                self._indexes[symbol] = index_price
+            op.events.append(("markPrice", symbol, self._mark_price_event(market, op.ts)))
+            for position in self._positions.get(symbol, {}).values():
+                op.positions_before.setdefault(position.position_id, (position, position.net))
+            self._commit(op)
+
+    def settle_funding(self, symbol: str | None = None, rate: Decimal | None = None) -> int:
+        """Pay one funding interval on ``symbol`` (every perpetual when None); return how many
+        positions paid or received.
+
+        Each position pays ``net * mark * rate`` (longs pay shorts when the rate is positive;
+        ``rate`` defaults to ``funding_rate(symbol)``), settled in the quote asset at once.
+        """
+        markets = [self._perp_market(symbol)] if symbol else self._perp_markets()
+        settled = 0
+        with localcontext(_EXACT):
+            op = self._begin()
+            for market in markets:
+                applied = self.funding_rate(market.symbol) if rate is None else rate
+                mark = self.mark_price(market.symbol)
+                for account, position in self._positions.get(market.symbol, {}).items():
+                    payment = -(position.net * mark * applied)
+                    op.positions_before.setdefault(
+                        position.position_id, (position, position.net)
+                    )
+                    position.funding += payment
+                    self._balance(account, market.quote_symbol).available += payment
+                    self._funding_history.add(
+                        FundingPayment(account, market.symbol, payment, applied, op.ts),
+                        [(account,), (account, "symbol", market.symbol)],
+                    )
+                    settled += 1
+            self._commit(op)
+        return settled
+
+    def net_position(self, account: str, symbol: str) -> Decimal:
+        """Signed net quantity of the account on a perpetual (0 without a position)."""
+        position = self._positions.get(symbol, {}).get(account)
+        return ZERO if position is None else position.net
+
+    def positions(self, account: str, symbol: str | None = None) -> list[Json]:
+        """REST ``FuturePositionWithMargin`` JSON of the account's open positions."""
+        held = self._account_positions.get(account, {})
+        with localcontext(_EXACT):
+            return [
+                self._position_json(held[name])
+                for name in sorted(held)
+                if symbol is None or name == symbol
+            ]
+
+    def position_snapshot(self, account: str) -> list[Json]:
+        """``account.positionUpdate`` payloads (without ``e``) of the open positions: the
+        snapshot the exchange sends right after a subscription."""
+        ts = self._now_us()
+        held = self._account_positions.get(account, {})
+        with localcontext(_EXACT):
+            return [self._position_event(held[name], None, ts) for name in sorted(held)]
+
+    def position_history_page(
+        self,
+        account: str,
+        *,
+        symbol: str | None = None,
+        state: str | None = None,
+        offset: int = 0,
+        limit: int = 100,
+        ascending: bool = False,
+    ) -> list[Json]:
+        """REST ``PositionHistoryRow`` JSON, newest first unless ``ascending``."""
+        key = (account,) if symbol is None else (account, "symbol", symbol)
+        rows = self._position_history.all(key)
+        if state is not None:
+            rows = [p for p in rows if (p.is_open if state == "Open" else not p.is_open)]
+        ordered = rows if ascending else rows[::-1]
+        with localcontext(_EXACT):
+            return [self._position_history_json(p) for p in ordered[offset : offset + limit]]
+
+    def funding_payments_page(
+        self,
+        account: str,
+        *,
+        symbol: str | None = None,
+        offset: int = 0,
+        limit: int = 100,
+        ascending: bool = False,
+    ) -> tuple[list[Json], int]:
+        """REST ``FundingPayment`` JSON and the total count, newest first unless ``ascending``."""
+        key = (account,) if symbol is None else (account, "symbol", symbol)
+        payments, total = self._funding_history.page(
+            key, offset=offset, limit=limit, ascending=ascending
+        )
+        return [
+            {
+                "userId": _user_id(payment.account),
+                "subaccountId": None,
+                "symbol": payment.symbol,
+                "quantity": _dec(payment.quantity.quantize(_FEE_QUANTUM)),
+                "intervalEndTimestamp": _naive_iso(payment.at_us),
+                "fundingRate": _dec(payment.rate),
+            }
+            for payment in payments
+        ], total
+
+    def open_interest(self, symbol: str) -> Decimal:
+        """Sum of the long positions on a perpetual (equal to the sum of the short ones)."""
+        self._market(symbol)
+        return sum((p.net for p in self._positions.get(symbol, {}).values() if p.net > 0), ZERO)
+
+    def margin(self, account: str) -> dict[str, Decimal]:
+        """The account's futures margin: ``equity`` (quote collateral + unrealized PnL),
+        ``unrealized``, ``initial`` and ``maintenance`` margin, and ``exposure`` notional."""
+        with localcontext(_EXACT):
+            unrealized = ZERO
+            maintenance = ZERO
+            exposure = ZERO
+            for symbol, position in self._account_positions.get(account, {}).items():
+                mark = self.mark_price(symbol)
+                market = position.market
+                unrealized += position.unrealized(mark)
+                notional = abs(position.net) * mark
+                exposure += notional
+                maintenance += notional * margin_fraction(
+                    market.mmf_base, market.mmf_factor, notional
+                )
+            return {
+                "equity": self._collateral(account) + unrealized,
+                "unrealized": unrealized,
+                "initial": self._initial_margin(account, None),
+                "maintenance": maintenance,
+                "exposure": exposure,
+            }
+
     # ---------------------------------------------------------------- internals
 
     def _market(self, symbol: str) -> MarketSpec:
@@ -825,10 +1039,15 @@ class MatchingEngine:
         return market
 
     def _balance(self, account: str, asset: str) -> _Balance:
+        """The balance to change (created empty); its prior state is kept for the events."""
         held = self._balances.setdefault(account, {})
         balance = held.get(asset)
         if balance is None:
             balance = held[asset] = _Balance()
+        if self._op is not None:
+            self._op.balances_before.setdefault(
+                (account, asset), (balance.available, balance.locked)
+            )
         return balance
 
     def _find_open(
@@ -871,14 +1090,18 @@ class MatchingEngine:
     def _execute(
         self, account: str, req: OrderRequest, op: _Operation, *, seeding: bool
     ) -> _Order:
+        order = self._place(account, req, op, seeding=seeding)
+        if order.market.is_perp:
+            self._enforce_reduce_only(order.market, op)
+        return order
+
+    def _place(self, account: str, req: OrderRequest, op: _Operation, *, seeding: bool) -> _Order:
         req.check_shape()
         market = self._market(req.symbol)
-        if market.is_perp and not seeding:
-            raise EngineError(
-                400, "INVALID_MARKET", "PERP trading is not supported by the fake exchange"
-            )
-        if req.reduce_only:
+        if req.reduce_only and not market.is_perp:
             raise EngineError(400, "INVALID_ORDER", "Reduce-only orders are only for futures")
+        if req.reduce_only and req.quantity is None:
+            raise EngineError(400, "INVALID_ORDER", "Reduce-only orders must specify a `quantity`")
         self._check_filters(market, req)
         if req.client_id is not None and (account, req.client_id) in self._open_by_client_id:
             raise EngineError(
@@ -914,11 +1137,20 @@ class MatchingEngine:
             self_trade_prevention=req.self_trade_prevention,
             created_us=op.ts,
         )
+        not_reduced = False
+        if req.reduce_only:
+            net = self.net_position(account, market.symbol)
+            not_reduced = not net or (req.side == "Bid") == (net > 0)
+            if not not_reduced and taker.quantity is not None and taker.quantity > abs(net):
+                taker.quantity = abs(net)  # a reduce-only order never flips the position
         plan = self._plan(book, taker)
+        if market.is_perp and not seeding and not req.reduce_only:
+            size = taker.quantity if taker.quantity is not None else plan.filled
+            self._check_margin(account, market, taker.side, size)
 
         lock_asset = market.quote_symbol if req.side == "Bid" else market.base_symbol
-        if seeding and market.is_perp:
-            to_lock = ZERO
+        if market.is_perp:
+            to_lock = ZERO  # perpetual orders are backed by margin, not by locked funds
         elif taker.order_type == "Limit":
             assert taker.price is not None and taker.quantity is not None
             to_lock = taker.price * taker.quantity if taker.side == "Bid" else taker.quantity
@@ -936,14 +1168,18 @@ class MatchingEngine:
         self._orders.add(taker, self._history_keys(account, market))
         self._orders_by_id[taker.order_id] = taker
         self._emit_order(op, taker, "orderAccepted")
+        if not_reduced:
+            self._finish(taker, "Expired", "ReduceOnlyNotReduced", op)
+            return taker
         if req.time_in_force == "FOK" and plan.stop != "complete":
             self._finish(taker, "Expired", "FillOrKill", op)
             return taker
 
-        balance = self._balance(account, lock_asset)
-        balance.available -= to_lock
-        balance.locked += to_lock
-        taker.lock_asset, taker.locked = lock_asset, to_lock
+        if to_lock:
+            balance = self._balance(account, lock_asset)
+            balance.available -= to_lock
+            balance.locked += to_lock
+            taker.lock_asset, taker.locked = lock_asset, to_lock
 
         for index, step in enumerate(plan.steps):
             if step.expire_maker:
@@ -1025,10 +1261,34 @@ class MatchingEngine:
         price = maker.price
         quote = price * quantity
         buyer, seller = (taker, maker) if taker.side == "Bid" else (maker, taker)
+        self._touch(op, maker, price)
+        fees: tuple[tuple[_Order, Decimal, str], ...]
+        if market.is_perp:
+            buyer_fee = _floor_fee(quote * (self.taker_fee if buyer is taker else self.maker_fee))
+            seller_fee = _floor_fee(quote * (self.taker_fee if seller is taker else self.maker_fee))
+            self._settle_perp(buyer.account, market, quantity, price, buyer_fee, op)
+            self._settle_perp(seller.account, market, -quantity, price, seller_fee, op)
+            fees = (
+                (buyer, buyer_fee, market.quote_symbol),
+                (seller, seller_fee, market.quote_symbol),
+            )
+        else:
+            fees = self._settle_spot(buyer, seller, quantity, price, taker, market)
+        self._record_trade(taker, maker, buyer, quantity, price, fees, completes, op)
+
+    def _settle_spot(
+        self,
+        buyer: _Order,
+        seller: _Order,
+        quantity: Decimal,
+        price: Decimal,
+        taker: _Order,
+        market: MarketSpec,
+    ) -> tuple[tuple[_Order, Decimal, str], ...]:
+        """Move base to the buyer and quote to the seller, fees in the asset received."""
+        quote = price * quantity
         base_fee = _floor_fee(quantity * (self.taker_fee if buyer is taker else self.maker_fee))
         quote_fee = _floor_fee(quote * (self.taker_fee if seller is taker else self.maker_fee))
-
-        self._touch(op, maker, price)
         buyer_quote = self._balance(buyer.account, market.quote_symbol)
         buyer_quote.locked -= quote
         buyer.locked -= quote
@@ -1046,7 +1306,50 @@ class MatchingEngine:
         self._balance(self.fee_account, market.base_symbol).available += base_fee
         self._balance(seller.account, market.quote_symbol).available += quote - quote_fee
         self._balance(self.fee_account, market.quote_symbol).available += quote_fee
+        return ((buyer, base_fee, market.base_symbol), (seller, quote_fee, market.quote_symbol))
 
+    def _settle_perp(
+        self,
+        account: str,
+        market: MarketSpec,
+        signed_quantity: Decimal,
+        price: Decimal,
+        fee: Decimal,
+        op: _Operation,
+    ) -> None:
+        """Move the position; realized PnL and the fee are settled in the quote asset at once.
+
+        Realized PnL is paid by (or to) the ``pnl_account``, so every asset's total stays
+        constant; that account's balance is always the sum of the open positions' unrealized
+        PnL (which sums to zero over both sides of every trade at any one price).
+        """
+        position = self._position_for_change(account, market, op)
+        realized = position.trade(signed_quantity, price)
+        position.fees += fee
+        self._balance(account, market.quote_symbol).available += realized - fee
+        self._balance(self.fee_account, market.quote_symbol).available += fee
+        if realized:
+            self._balance(self.pnl_account, market.quote_symbol).available -= realized
+        if not position.net:
+            position.closed_us = op.ts
+            position.closing_price = price
+            del self._positions[market.symbol][account]
+            del self._account_positions[account][market.symbol]
+
+    def _record_trade(
+        self,
+        taker: _Order,
+        maker: _Order,
+        buyer: _Order,
+        quantity: Decimal,
+        price: Decimal,
+        fees: tuple[tuple[_Order, Decimal, str], ...],
+        completes: bool,
+        op: _Operation,
+    ) -> None:
+        market = taker.market
+        quote = price * quantity
+        seller = maker if buyer is taker else taker
         trades = self._trades[market.symbol]
         trade = _Trade(
             trade_id=len(trades) + 1,
@@ -1078,10 +1381,7 @@ class MatchingEngine:
             )
         )
         reports: list[tuple[_Order, _Fill]] = []
-        for order, fee, fee_symbol in (
-            (buyer, base_fee, market.base_symbol),
-            (seller, quote_fee, market.quote_symbol),
-        ):
+        for order, fee, fee_symbol in fees:
             order.executed_quantity += quantity
             order.executed_quote_quantity += quote
             if order.quantity is not None:
@@ -1143,13 +1443,243 @@ class MatchingEngine:
         elif status == "Expired":
             self._emit_order(op, order, "orderExpired")
 
+    # ------------------------------------------------------- perpetual internals
+
+    def _perp_market(self, symbol: str) -> MarketSpec:
+        market = self._market(symbol)
+        if not market.is_perp:
+            raise EngineError(400, "INVALID_MARKET", f"Not a perpetual market: {symbol}")
+        return market
+
+    def _perp_markets(self) -> list[MarketSpec]:
+        return [market for market in self.markets.values() if market.is_perp]
+
+    def _position_for_change(
+        self, account: str, market: MarketSpec, op: _Operation
+    ) -> Position:
+        """The open position to trade on (opened here if there is none), noted for events."""
+        position = self._positions.get(market.symbol, {}).get(account)
+        if position is None:
+            self._last_position_id += 1
+            position = Position(str(self._last_position_id), account, market, op.ts)
+            self._positions.setdefault(market.symbol, {})[account] = position
+            self._account_positions.setdefault(account, {})[market.symbol] = position
+            self._position_history.add(
+                position, [(account,), (account, "symbol", market.symbol)]
+            )
+        op.positions_before.setdefault(position.position_id, (position, position.net))
+        return position
+
+    def _collateral(self, account: str) -> Decimal:
+        """Quote assets of the perpetual markets held by the account (available + locked)."""
+        held = self._balances.get(account, {})
+        quotes = {market.quote_symbol for market in self._perp_markets()}
+        return sum(
+            (held[asset].available + held[asset].locked for asset in quotes if asset in held),
+            ZERO,
+        )
+
+    def _exposure(
+        self, account: str, symbol: str, extra: tuple[str, Decimal] | None = None
+    ) -> Decimal:
+        """Largest absolute position the account could reach on ``symbol`` if every resting
+        (not reduce-only) order, plus ``extra`` (side, quantity), filled."""
+        net = self.net_position(account, symbol)
+        bids = asks = ZERO
+        for order in self._open_by_market.get((account, symbol), {}).values():
+            if order.reduce_only:
+                continue
+            if order.side == "Bid":
+                bids += order.remaining
+            else:
+                asks += order.remaining
+        if extra is not None:
+            side, quantity = extra
+            if side == "Bid":
+                bids += quantity
+            else:
+                asks += quantity
+        return max(abs(net + bids), abs(net - asks))
+
+    def _initial_fraction(self, account: str, market: MarketSpec, notional: Decimal) -> Decimal:
+        leverage = self._leverage_limits.get(account, self.default_leverage_limit)
+        return max(margin_fraction(market.imf_base, market.imf_factor, notional), 1 / leverage)
+
+    def _initial_margin(
+        self, account: str, extra: tuple[MarketSpec, str, Decimal] | None
+    ) -> Decimal:
+        total = ZERO
+        for market in self._perp_markets():
+            added = (extra[1], extra[2]) if extra is not None and extra[0] is market else None
+            exposure = self._exposure(account, market.symbol, added)
+            if exposure:
+                notional = exposure * self.mark_price(market.symbol)
+                total += notional * self._initial_fraction(account, market, notional)
+        return total
+
+    def _check_margin(self, account: str, market: MarketSpec, side: str, size: Decimal) -> None:
+        """Reject an order that raises the initial margin the account needs above its equity.
+
+        Orders that lower the requirement (reducing a position) always pass.
+        """
+        needed = self._initial_margin(account, (market, side, size))
+        if needed <= self._initial_margin(account, None):
+            return
+        unrealized = sum(
+            (
+                position.unrealized(self.mark_price(symbol))
+                for symbol, position in self._account_positions.get(account, {}).items()
+            ),
+            ZERO,
+        )
+        if needed > self._collateral(account) + unrealized:
+            raise EngineError(400, "INSUFFICIENT_MARGIN", "Insufficient margin")
+
+    def _enforce_reduce_only(self, market: MarketSpec, op: _Operation) -> None:
+        """Shrink resting reduce-only orders larger than the position they reduce (an
+        ``orderModified`` event); expire those that can no longer reduce it."""
+        accounts = {
+            position.account
+            for position, _ in op.positions_before.values()
+            if position.market is market
+        }
+        for account in sorted(accounts):
+            net = self.net_position(account, market.symbol)
+            resting = self._open_by_market.get((account, market.symbol), {})
+            for order in [order for order in resting.values() if order.reduce_only]:
+                if not net or (order.side == "Bid") == (net > 0):
+                    self._finish(order, "Expired", "ReduceOnlyNotReduced", op)
+                elif order.remaining > abs(net):
+                    assert order.price is not None
+                    self._touch(op, order, order.price)
+                    order.quantity = order.executed_quantity + abs(net)
+                    self._emit_order(op, order, "orderModified")
+
+    def _next_funding_ms(self, market: MarketSpec, now_us: int) -> int:
+        interval = market.funding_interval_ms
+        return (now_us // 1000 // interval + 1) * interval
+
+    def _mark_price_event(self, market: MarketSpec, ts: int) -> Json:
+        payload: Json = {
+            "e": "markPrice",
+            "E": ts,
+            "s": market.symbol,
+            "p": _dec(self.mark_price(market.symbol)),
+        }
+        if market.is_perp:
+            payload["f"] = _dec(self.funding_rate(market.symbol))
+            payload["i"] = _dec(self.index_price(market.symbol))
+            payload["n"] = self._next_funding_ms(market, ts)
+        payload["T"] = ts
+        return payload
+
+    def _position_figures(self, position: Position) -> dict[str, Decimal]:
+        market = position.market
+        mark = self.mark_price(market.symbol)
+        exposure = self._exposure(position.account, market.symbol)
+        notional = exposure * mark
+        return {
+            "mark": mark,
+            "exposure": exposure if position.net >= 0 else -exposure,
+            "notional": notional,
+            "imf": self._initial_fraction(position.account, market, notional),
+            "mmf": margin_fraction(market.mmf_base, market.mmf_factor, notional),
+            "unrealized": position.unrealized(mark),
+        }
+
+    def _position_event(self, position: Position, event: str | None, ts: int) -> Json:
+        """An ``account.positionUpdate`` payload; ``event`` None for the subscribe snapshot."""
+        market = position.market
+        figures = self._position_figures(position)
+        payload: Json = {} if event is None else {"e": event}
+        payload.update(
+            {
+                "E": ts,
+                "s": market.symbol,
+                "b": self._price_wire(market, position.break_even_price),
+                "B": self._price_wire(market, position.entry_price),
+                "f": _dec(figures["imf"].quantize(_FEE_QUANTUM)),
+                "M": self._price_wire(market, figures["mark"]),
+                "m": _dec(figures["mmf"].quantize(_FEE_QUANTUM)),
+                "q": self._quantity_wire(market, position.net),
+                "Q": self._quantity_wire(market, figures["exposure"]),
+                "n": _money(figures["notional"]),
+                "i": position.position_id,
+                "p": _money(position.realized),
+                "P": _money(figures["unrealized"]),
+                "T": ts,
+            }
+        )
+        return payload
+
+    def _position_json(self, position: Position) -> Json:
+        market = position.market
+        figures = self._position_figures(position)
+        imf = {"type": "sqrt", "base": _dec(market.imf_base), "factor": _dec(market.imf_factor)}
+        mmf = {"type": "sqrt", "base": _dec(market.mmf_base), "factor": _dec(market.mmf_factor)}
+        return {
+            "breakEvenPrice": self._price_wire(market, position.break_even_price),
+            "entryPrice": self._price_wire(market, position.entry_price),
+            "estLiquidationPrice": "0",  # liquidation is not modelled
+            "imf": _dec(figures["imf"].quantize(_FEE_QUANTUM)),
+            "imfFunction": imf,
+            "markPrice": self._price_wire(market, figures["mark"]),
+            "mmf": _dec(figures["mmf"].quantize(_FEE_QUANTUM)),
+            "mmfFunction": mmf,
+            "netCost": _money(position.cost),
+            "netQuantity": self._quantity_wire(market, position.net),
+            "netExposureQuantity": self._quantity_wire(market, figures["exposure"]),
+            "netExposureNotional": _money(figures["notional"]),
+            "pnlRealized": _money(position.realized),
+            "pnlUnrealized": _money(figures["unrealized"]),
+            "cumulativeFundingPayment": _money(position.funding),
+            "subaccountId": None,
+            "symbol": market.symbol,
+            "userId": _user_id(position.account),
+            "positionId": position.position_id,
+            "cumulativeInterest": "0",
+        }
+
+    def _position_history_json(self, position: Position) -> Json:
+        market = position.market
+        mark = self.mark_price(market.symbol)
+        return {
+            "id": position.position_id,
+            "symbol": market.symbol,
+            "netQuantity": self._quantity_wire(market, position.net),
+            "netExposureQuantity": self._quantity_wire(market, position.net),
+            "netExposureNotional": _money(abs(position.net) * mark),
+            "netCost": _money(position.cost),
+            "markPrice": self._price_wire(market, mark),
+            "entryPrice": self._price_wire(market, position.entry_price),
+            "cumulativePnlRealized": _money(position.realized),
+            "unrealizedPnl": _money(position.unrealized(mark)),
+            "fundingQuantity": _money(position.funding),
+            "interest": "0",
+            "liquidated": "0",
+            "imf": _dec(self._initial_fraction(position.account, market, ZERO)),
+            "fees": _money(position.fees),
+            "state": "Open" if position.is_open else "Closed",
+            "closedVolume": self._quantity_wire(market, position.closed_volume),
+            "liquidationFees": "0",
+            "closingPrice": (
+                None
+                if position.closing_price is None
+                else self._price_wire(market, position.closing_price)
+            ),
+            "accountLeverage": None,
+            "openedAt": _naive_iso(position.opened_us),
+            "closedAt": None if position.closed_us is None else _naive_iso(position.closed_us),
+        }
+
     # ----------------------------------------------------------- event plumbing
 
     def _begin(self) -> _Operation:
-        return _Operation(
+        self._op = _Operation(
             ts=self._now_us(),
             tops={symbol: book.top() for symbol, book in self._books.items()},
         )
+        return self._op
 
     def _touch(self, op: _Operation, order: _Order, price: Decimal) -> None:
         sides = op.touched.setdefault(order.market.symbol, {"Bid": set(), "Ask": set()})
@@ -1183,6 +1713,37 @@ class MatchingEngine:
             top = book.top()
             if top != op.tops[symbol]:
                 op.events.append(("bookTicker", symbol, self._book_ticker(market, book, op.ts)))
+        self._op = None
+        for position, net_before in op.positions_before.values():
+            if position.net == net_before == 0:
+                continue
+            if not position.net:
+                event = "positionClosed"
+            elif not net_before:
+                event = "positionOpened"
+            else:
+                event = "positionAdjusted"
+            op.events.append(
+                ("positionUpdate", position.account, self._position_event(position, event, op.ts))
+            )
+        for (account, asset), (available, locked) in op.balances_before.items():
+            balance = self._balances[account][asset]
+            if (balance.available, balance.locked) != (available, locked):
+                op.events.append(
+                    (
+                        "balanceUpdate",
+                        account,
+                        {
+                            "e": "balanceUpdate",
+                            "E": op.ts,
+                            "a": asset,
+                            "A": _dec(balance.available),
+                            "L": _dec(balance.locked),
+                            "S": "0",
+                            "T": op.ts,
+                        },
+                    )
+                )
         for symbol in sorted(op.traded):
             op.events.append(("ticker", symbol, self._ticker_event(symbol, op.ts)))
         failures: list[Exception] = []

@@ -113,6 +113,8 @@ class PrivateApi:
             ("GET", "/wapi/v1/history/fills"): self.fill_history,
             ("GET", "/wapi/v1/history/orders"): self.order_history,
             ("GET", "/api/v1/position"): self.positions,
+            ("GET", "/wapi/v1/history/position"): self.position_history,
+            ("GET", "/wapi/v1/history/funding"): self.funding_history,
         }
 
     def routes(self) -> list[web.RouteDef]:
@@ -236,9 +238,15 @@ class PrivateApi:
         leverage = fields.get("leverageLimit")
         if leverage is not None:
             try:
-                settings.leverage_limit = Decimal(str(leverage))
+                limit = Decimal(str(leverage))
             except ArithmeticError:
                 return text_error("failed to parse parameter `leverageLimit`: expected a decimal")
+            if not limit.is_finite() or not 1 <= limit <= 100:
+                return error_response(
+                    400, "INVALID_CLIENT_REQUEST", "`leverageLimit` must be between 1 and 100"
+                )
+            settings.leverage_limit = limit
+            self.engine.set_leverage_limit(account, limit)
         return web.Response(status=200)
 
     async def capital(self, request: web.Request, account: str, body: Body) -> web.Response:
@@ -273,22 +281,32 @@ class PrivateApi:
                     "availableQuantity": dec(amounts["available"]),
                 }
             )
-        # A spot-only account: no borrows, no futures exposure, so no margin fraction.
+        # No borrows; futures exposure from the engine's positions. The margin fraction is
+        # equity over exposure (None without exposure), as the exchange reports it.
+        margin = self.engine.margin(account)
+        exposure = margin["exposure"]
+        net_equity = assets_value + margin["unrealized"]
+
+        def per_exposure(amount: Decimal) -> str | None:
+            return dec((amount / exposure).quantize(_CENT)) if exposure else None
+
         return json_response(
             {
                 "assetsValue": dec(assets_value),
                 "borrowLiability": "0",
                 "collateral": rows,
-                "imf": "0",
-                "unsettledEquity": "0",
+                "imf": per_exposure(margin["initial"]) or "0",
+                "unsettledEquity": dec(margin["unrealized"].quantize(_CENT)),
                 "liabilitiesValue": "0",
-                "marginFraction": None,
-                "mmf": "0",
-                "netEquity": dec(assets_value),
-                "netEquityAvailable": dec(net_available.quantize(_CENT)),
-                "netEquityLocked": dec(net_locked.quantize(_CENT)),
-                "netExposureFutures": "0",
-                "pnlUnrealized": "0",
+                "marginFraction": per_exposure(net_equity),
+                "mmf": per_exposure(margin["maintenance"]) or "0",
+                "netEquity": dec(net_equity.quantize(_CENT)),
+                "netEquityAvailable": dec(
+                    (net_available + margin["unrealized"] - margin["initial"]).quantize(_CENT)
+                ),
+                "netEquityLocked": dec((net_locked + margin["initial"]).quantize(_CENT)),
+                "netExposureFutures": dec(exposure.quantize(_CENT)),
+                "pnlUnrealized": dec(margin["unrealized"].quantize(_CENT)),
             }
         )
 
@@ -370,8 +388,37 @@ class PrivateApi:
             return error_response(exc.status, exc.code, exc.message)
 
     async def positions(self, request: web.Request, account: str, body: Body) -> web.Response:
-        param_choice(request.query, "marketType", MARKET_TYPES)
-        return json_response([])
+        market_type = param_choice(request.query, "marketType", MARKET_TYPES)
+        symbol = param_str(request.query, "symbol")
+        if market_type not in (None, "PERP"):
+            return json_response([])  # the fake lists no other futures
+        return json_response(self.engine.positions(account, symbol))
+
+    async def position_history(
+        self, request: web.Request, account: str, body: Body
+    ) -> web.Response:
+        query = request.query
+        symbol = param_str(query, "symbol")
+        state = param_choice(query, "state", ("Open", "Closed"))
+        market_type, nothing, limit, offset, ascending = self._paging(request)
+        if nothing or market_type not in (None, "PERP"):
+            return json_response([])
+        rows = self.engine.position_history_page(
+            account, symbol=symbol, state=state, offset=offset, limit=limit, ascending=ascending
+        )
+        return json_response(rows)  # this listing has no pagination headers
+
+    async def funding_history(
+        self, request: web.Request, account: str, body: Body
+    ) -> web.Response:
+        query = request.query
+        param_int(query, "subaccountId", maximum=65_535)
+        symbol = param_str(query, "symbol")
+        _, _, limit, offset, ascending = self._paging(request)
+        rows, total = self.engine.funding_payments_page(
+            account, symbol=symbol, offset=offset, limit=limit, ascending=ascending
+        )
+        return self._paged(rows, total, limit, offset)
 
     # -- history -----------------------------------------------------------------------------
 

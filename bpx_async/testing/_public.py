@@ -342,17 +342,20 @@ class PublicApi:
     async def mark_prices(self, request: web.Request) -> web.StreamResponse:
         specs = self._specs(param_str(request.query, "symbol"))
         market_type = param_choice(request.query, "marketType", MARKET_TYPES, default="PERP")
-        next_funding = (self._clock_ms() // _FUNDING_INTERVAL_MS + 1) * _FUNDING_INTERVAL_MS
         rows: list[dict[str, Any]] = []
         for spec in specs:
             if spec.market_type != market_type:
                 continue
-            mark = self.engine.last_price(spec.symbol)
-            row: dict[str, Any] = {"symbol": spec.symbol, "markPrice": dec(mark)}
+            interval = spec.funding_interval_ms
+            next_funding = (self._clock_ms() // interval + 1) * interval
+            row: dict[str, Any] = {
+                "symbol": spec.symbol,
+                "markPrice": dec(self.engine.mark_price(spec.symbol)),
+            }
             if spec.is_perp:
                 row.update(
-                    fundingRate=dec(self._funding_rate(spec, next_funding)),
-                    indexPrice=dec(price_of(self.engine, spec.base_symbol) or mark),
+                    fundingRate=dec(self.engine.funding_rate(spec.symbol)),
+                    indexPrice=dec(self.engine.index_price(spec.symbol)),
                     nextFundingTimestamp=next_funding,
                 )
             rows.append(row)
@@ -361,10 +364,13 @@ class PublicApi:
     async def open_interest(self, request: web.Request) -> web.StreamResponse:
         specs = self._specs(param_str(request.query, "symbol"))
         now = self._clock_ms()
-        # The engine keeps no positions, so open interest is honestly zero.
         return json_response(
             [
-                {"symbol": spec.symbol, "openInterest": "0", "timestamp": now}
+                {
+                    "symbol": spec.symbol,
+                    "openInterest": dec(self.engine.open_interest(spec.symbol)),
+                    "timestamp": now,
+                }
                 for spec in specs
                 if spec.is_perp
             ]

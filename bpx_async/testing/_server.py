@@ -166,6 +166,23 @@ class FakeExchange:
             raise KeyError("unknown API key; call add_account first")
         self.engine.deposit(api_key, asset, Decimal(quantity))
 
+    # -- perpetuals --------------------------------------------------------------------------
+
+    def set_mark_price(
+        self, symbol: str, price: str | Decimal, *, index_price: str | Decimal | None = None
+    ) -> None:
+        """Move the mark (and optionally index) price: positions, ``markPrice`` streams and
+        mark-price triggers follow at once."""
+        index = None if index_price is None else Decimal(index_price)
+        self.engine.set_mark_price(symbol, Decimal(price), index_price=index)
+
+    def settle_funding(
+        self, symbol: str | None = None, *, rate: str | Decimal | None = None
+    ) -> int:
+        """Settle one funding interval now (every perpetual when ``symbol`` is None) at
+        ``rate`` or the market's current rate; return how many positions were settled."""
+        return self.engine.settle_funding(symbol, None if rate is None else Decimal(rate))
+
     # -- lifecycle ---------------------------------------------------------------------------
 
     @property
