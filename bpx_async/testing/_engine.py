@@ -1,7 +1,8 @@
 """Deterministic in-memory matching engine behind the offline fake Backpack exchange.
 
-Pure synchronous Python (no I/O, no clock of its own): balances, spot order books with price-time
-matching and fees, and the REST / WebSocket payloads the fake server returns or pushes.
+Pure synchronous Python (no I/O, no clock of its own): balances, spot and perpetual order books
+with price-time matching and fees, positions, and the REST / WebSocket payloads the fake server
+returns or pushes.
 """
 
 from __future__ import annotations
@@ -424,8 +425,16 @@ class MatchingEngine:
       An IOC that traded partially therefore ends ``Expired`` with a non-zero ``executedQuantity``.
     * A post-only order that would cross the book is rejected (400 ``INVALID_ORDER``); post-only is
       only accepted on GTC limit orders.
-    * PERP markets are listed (and get seeded depth) but trading them is rejected with
-      400 ``INVALID_MARKET``; ``reduceOnly`` is therefore always rejected (400 ``INVALID_ORDER``).
+    * PERP markets trade like spot books but settle into positions: no base asset moves, both
+      sides pay their fee in the quote asset, and realized PnL is paid at once from (or to) the
+      ``pnl_account``. An order that would raise the initial margin the account needs above its
+      equity (quote collateral + unrealized PnL) is rejected with 400 ``INSUFFICIENT_MARGIN``;
+      the initial margin fraction is ``max(imf(notional), 1 / leverage limit)`` at the mark
+      price, counting resting orders. Orders that reduce exposure always pass.
+      ``reduceOnly`` (perpetuals only, with a base ``quantity``) is clamped to the position,
+      expires ``ReduceOnlyNotReduced`` when it cannot reduce it, and resting reduce-only orders
+      shrink (``orderModified``) or expire as the position shrinks or closes. Liquidation is not
+      modelled: a losing account's quote balance may go negative.
     * Funds: a limit bid locks ``price * quantity`` of quote (the unused part is returned when it
       fills at a better maker price), an ask locks its base quantity. A market bid by quantity must
       be able to pay the exact cost of the fills it would make; by quote quantity it locks
@@ -520,8 +529,9 @@ class MatchingEngine:
     def subscribe(self, callback: EventCallback) -> Callable[[], None]:
         """Call ``callback(kind, key, payload)`` for every event; returns an unsubscribe function.
 
-        ``kind`` is ``depth``, ``trade`` or ``bookTicker`` (``key`` = symbol) or ``orderUpdate``
-        (``key`` = account). Payloads are WebSocket ``data`` objects shared by all subscribers;
+        ``kind`` is ``depth``, ``trade``, ``bookTicker``, ``ticker`` or ``markPrice`` (``key`` =
+        symbol) or ``orderUpdate``, ``positionUpdate`` or ``balanceUpdate`` (``key`` =
+        account). Payloads are WebSocket ``data`` objects shared by all subscribers;
         do not mutate them. Callbacks run after the state change is complete and should not
         raise: if one does, the other subscribers still get the events and the first exception
         then propagates out of the engine call.
@@ -540,8 +550,8 @@ class MatchingEngine:
         """Fund ``house_account`` and rest ``levels`` GTC orders per side on every market.
 
         Prices start two ticks either side of ``initial_mid`` and step one tick outwards; the
-        level ``i`` ticks out holds ``seed_quantity * (i + 1)``. PERP books are display-only
-        (their house orders lock nothing, and nobody can trade against them).
+        level ``i`` ticks out holds ``seed_quantity * (i + 1)``. The house trades PERP books
+        like anyone else but without a margin check (it is the market maker of last resort).
         """
         if levels < 1:
             raise ValueError("levels must be at least 1")

@@ -392,6 +392,11 @@ class PrivateApi:
         symbol = param_str(request.query, "symbol")
         if market_type not in (None, "PERP"):
             return json_response([])  # the fake lists no other futures
+        if symbol is not None and symbol in self.engine.markets:
+            found = self.engine.positions(account, symbol)
+            if not found:
+                return error_response(404, "RESOURCE_NOT_FOUND", "Position not found")
+            return json_response(found)
         return json_response(self.engine.positions(account, symbol))
 
     async def position_history(
