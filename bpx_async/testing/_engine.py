@@ -1448,6 +1448,10 @@ class MatchingEngine:
             order.locked = ZERO
         order.status = status
         order.expiry_reason = reason
+        # Compact what a finished order keeps for history: share constants, not copies.
+        order.locked, order.lock_asset = ZERO, None
+        if order.quantity is not None and order.executed_quantity == order.quantity:
+            order.executed_quantity = order.quantity
         if status == "Cancelled":
             self._emit_order(op, order, "orderCancelled")
         elif status == "Expired":
