@@ -29,6 +29,7 @@ _FEE_QUANTUM = Decimal("0.00000001")
 _DEFAULT_FUNDING_RATE = Decimal("0.0001")
 _DEFAULT_LEVERAGE_LIMIT = Decimal(10)
 _UINT32_MAX = 2**32 - 1
+_MAX_MAGNITUDE = 30  # decimal exponent: 1E+30 and above is refused outright
 # Wide enough that no product or sum of realistic amounts is ever rounded: conservation of
 # every asset must hold exactly.
 _EXACT = Context(prec=80)
@@ -138,6 +139,9 @@ def _wire_decimal(body: Mapping[str, Any], key: str) -> Decimal | None:
         raise _bad_request(f"`{key}` must be a decimal string") from None
     if not value.is_finite():
         raise _bad_request(f"`{key}` must be a decimal string")
+    if value.adjusted() > _MAX_MAGNITUDE:
+        # Far beyond any market's limits, and too large to check against a tick grid.
+        raise _bad_request(f"`{key}` is out of range")
     return value
 
 

@@ -33,6 +33,7 @@ __all__ = [
 T = TypeVar("T")
 
 JSON_TYPE = "application/json"
+_UINT64_MAX = 2**64 - 1
 
 
 def _default(value: object) -> object:
@@ -91,8 +92,10 @@ def param_int(
         value = int(text)
     except ValueError:
         raise ParamError(name, f'Type "Integer" cannot parse {text!r}') from None
-    if value < minimum or (maximum is not None and value > maximum):
-        bound = f"{minimum}..{maximum}" if maximum is not None else f">= {minimum}"
+    if maximum is None:
+        maximum = _UINT64_MAX  # the widest integer type of the API
+    if value < minimum or value > maximum:
+        bound = f"{minimum}..{maximum}"
         raise ParamError(name, f"value {value} is out of range {bound}")
     return value
 

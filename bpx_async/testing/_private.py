@@ -1,11 +1,14 @@
 """Signed (private) REST endpoints of the fake exchange, served through the matching engine.
 
-Every operation of the instruction map is routed here and authenticated first; the ones the
-fake does not model then answer 404 ``RESOURCE_NOT_FOUND`` (REFERENCE 2.10, 3).
+Every signed operation of the API is routed here and authenticated first; the ones the fake
+does not model then answer 400 ``NOT_IMPLEMENTED`` (never a 404 a bot could take for "no such
+order").
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -99,6 +102,8 @@ class PrivateApi:
         self.engine = engine
         self.verifier = verifier
         self._settings: dict[str, _Settings] = {}
+        self.cancel_delay: float | None = None
+        self._deferred: set[asyncio.TimerHandle] = set()
         self._served: dict[tuple[str, str], PrivateHandler] = {
             ("GET", "/api/v1/account"): self.account,
             ("PATCH", "/api/v1/account"): self.update_account,
@@ -185,8 +190,33 @@ class PrivateApi:
 
     async def _not_served(self, request: web.Request, account: str, body: Body) -> web.Response:
         return error_response(
-            404, "RESOURCE_NOT_FOUND", f"{request.method} {request.path} is not served by the fake"
+            400,
+            "NOT_IMPLEMENTED",
+            f"{request.method} {request.path} is not implemented by the fake exchange",
         )
+
+    # -- deferred cancels (202) --------------------------------------------------------------
+
+    def _defer(self, action: Callable[[], object]) -> web.Response:
+        """Answer 202 (no body) now and run ``action`` after ``cancel_delay`` seconds."""
+        assert self.cancel_delay is not None
+        handle: asyncio.TimerHandle
+
+        def run() -> None:
+            self._deferred.discard(handle)
+            # The order may have filled or been cancelled meanwhile: nothing left to do.
+            with contextlib.suppress(EngineError):
+                action()
+
+        handle = asyncio.get_running_loop().call_later(self.cancel_delay, run)
+        self._deferred.add(handle)
+        return web.Response(status=202)
+
+    def drop_deferred(self) -> None:
+        """Forget the cancels not yet executed (the server is stopping)."""
+        for handle in self._deferred:
+            handle.cancel()
+        self._deferred.clear()
 
     @staticmethod
     async def _session_only(request: web.Request) -> web.StreamResponse:
@@ -350,6 +380,13 @@ class PrivateApi:
             return text_error(str(exc))
         order_id, client_id = _order_selector(fields.get("orderId"), fields.get("clientId"))
         try:
+            if self.cancel_delay is not None:
+                found = self.engine.get_open_order(
+                    account, str(symbol), order_id=order_id, client_id=client_id
+                )
+                return self._defer(
+                    lambda: self.engine.cancel(account, str(symbol), order_id=found["id"])
+                )
             cancelled = self.engine.cancel(
                 account, str(symbol), order_id=order_id, client_id=client_id
             )
@@ -383,6 +420,9 @@ class PrivateApi:
                 # The fake has no trigger orders; still check the market exists.
                 self.engine.open_orders(account, str(symbol))
                 return json_response([])
+            if self.cancel_delay is not None:
+                self.engine.open_orders(account, str(symbol))  # the market must exist
+                return self._defer(lambda: self.engine.cancel_all(account, str(symbol)))
             return json_response(self.engine.cancel_all(account, str(symbol)))
         except EngineError as exc:
             return error_response(exc.status, exc.code, exc.message)

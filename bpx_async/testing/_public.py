@@ -49,6 +49,7 @@ KLINE_SECONDS: Mapping[str, int] = {
 }
 _KLINE_INTERVALS = (*KLINE_SECONDS, "1month")
 _MAX_KLINES = 1_000
+_INT64_MAX = 2**63 - 1
 _MONDAY_OFFSET = 4 * 86_400  # 1970-01-01 was a Thursday; weekly candles open on Monday
 _FUNDING_INTERVAL_MS = 8 * 3_600_000
 _FUNDING_HISTORY = 270  # ~90 days of 8 h intervals
@@ -322,8 +323,8 @@ class PublicApi:
         if interval is None:
             raise ParamError("interval", 'Type "KlineInterval" expects an input, but not found')
         now = self._clock_ms() // 1000
-        start = param_int(query, "startTime", required=True, minimum=0) or 0
-        end = param_int(query, "endTime", default=now, minimum=0) or 0
+        start = param_int(query, "startTime", required=True, minimum=0, maximum=_INT64_MAX) or 0
+        end = param_int(query, "endTime", default=now, minimum=0, maximum=_INT64_MAX) or 0
         param_choice(query, "priceType", ("Last", "Index", "Mark"), default="Last")
         # No candle opens in the future.
         spans = self._candle_spans(interval, start, min(end, now + 1))

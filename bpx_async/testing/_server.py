@@ -33,6 +33,7 @@ from ._http import ParamError, error_response, text_error
 from ._markets import DEFAULT_ASSETS, DEFAULT_MARKETS, AssetSpec, MarketSpec
 from ._private import PrivateApi
 from ._public import PublicApi
+from ._ratelimit import RateLimits, rate_limit_middleware
 from ._ws import WebSocketHub
 
 __all__ = ["FakeExchange", "RecordedRequest"]
@@ -105,6 +106,7 @@ class FakeExchange:
         maker_fee: Decimal = Decimal("0.0002"),
         taker_fee: Decimal = Decimal("0.0005"),
         request_log_size: int = 10_000,
+        rate_limits: bool = False,
     ) -> None:
         if request_log_size < 0:
             raise ValueError("request_log_size must not be negative")
@@ -116,6 +118,9 @@ class FakeExchange:
         if seed_liquidity:
             self.engine.seed_liquidity()
         self.faults = Faults()
+        #: The exchange's request budgets (2,000 a minute; 30 for historical market data);
+        #: off unless ``rate_limits=True`` or ``fx.rate_limits.enabled = True``.
+        self.rate_limits = RateLimits(enabled=rate_limits)
         #: The latest ``request_log_size`` requests received, oldest first (a ring: older
         #: entries are dropped so a long run does not grow without bound).
         self.requests: deque[RecordedRequest] = deque(maxlen=request_log_size)
@@ -166,6 +171,21 @@ class FakeExchange:
             raise KeyError("unknown API key; call add_account first")
         self.engine.deposit(api_key, asset, Decimal(quantity))
 
+    # -- edge cases --------------------------------------------------------------------------
+
+    @property
+    def cancel_delay(self) -> float | None:
+        """When set (seconds), order cancels answer 202 with no body, as the exchange does
+        when a cancel is accepted but not yet executed, and take effect that much later (the
+        final state then arrives by WebSocket and REST). None (default) cancels at once."""
+        return self._private.cancel_delay
+
+    @cancel_delay.setter
+    def cancel_delay(self, seconds: float | None) -> None:
+        if seconds is not None and seconds < 0:
+            raise ValueError("cancel_delay must be None or a non-negative number of seconds")
+        self._private.cancel_delay = seconds
+
     # -- perpetuals --------------------------------------------------------------------------
 
     def set_mark_price(
@@ -207,7 +227,12 @@ class FakeExchange:
 
     def _application(self) -> web.Application:
         app = web.Application(
-            middlewares=[self._record, fault_middleware(self.faults), self._errors]
+            middlewares=[
+                self._record,
+                rate_limit_middleware(self.rate_limits, self.now_ms),
+                fault_middleware(self.faults),
+                self._errors,
+            ]
         )
         app.router.add_routes(self._public.routes())
         app.router.add_routes(self._private.routes())
@@ -239,6 +264,7 @@ class FakeExchange:
         runner, self._runner = self._runner, None
         if runner is None:
             return
+        self._private.drop_deferred()
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
@@ -303,3 +329,9 @@ class FakeExchange:
             return error_response(404, "RESOURCE_NOT_FOUND", "Not found")
         except web.HTTPMethodNotAllowed:
             return error_response(405, "INVALID_CLIENT_REQUEST", "Method not allowed")
+        except (ArithmeticError, ValueError) as exc:
+            # A value the handlers did not anticipate is still the client's fault: the
+            # exchange answers 400, never a 500 with a traceback.
+            return error_response(
+                400, "INVALID_CLIENT_REQUEST", f"Invalid request: {type(exc).__name__}"
+            )
