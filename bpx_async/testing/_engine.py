@@ -43,28 +43,7 @@ SIDES = ("Bid", "Ask")
 ORDER_TYPES = ("Limit", "Market")
 TIME_IN_FORCES = ("GTC", "IOC", "FOK")
 SELF_TRADE_PREVENTIONS = ("RejectTaker", "RejectMaker", "RejectBoth")
-_TRIGGER_KEYS = (
-    "triggerPrice",
-    "triggerQuantity",
-    "stopLossTriggerPrice",
-    "stopLossLimitPrice",
-    "takeProfitTriggerPrice",
-    "takeProfitLimitPrice",
-)
-# REST optional fields the fake never sets; sent as null like the real exchange does.
-_UNSET_ORDER_FIELDS = (
-    "stopLossTriggerPrice",
-    "stopLossLimitPrice",
-    "stopLossTriggerBy",
-    "takeProfitTriggerPrice",
-    "takeProfitLimitPrice",
-    "takeProfitTriggerBy",
-    "triggerBy",
-    "triggerPrice",
-    "triggerQuantity",
-    "relatedOrderId",
-    "strategyId",
-)
+TRIGGER_BYS = ("LastPrice", "MarkPrice", "IndexPrice")
 
 
 class EngineError(Exception):
@@ -163,6 +142,43 @@ def _wire_choice(body: Mapping[str, Any], key: str, choices: Sequence[str], defa
     return raw
 
 
+@dataclass(frozen=True)
+class Protection:
+    """A stop-loss or take-profit attached to an order: when the order is done, a reduce-only
+    (on perpetuals) trigger order for what it executed, on the other side."""
+
+    trigger_price: Decimal
+    limit_price: Decimal | None = None  # None: a market order when triggered
+    trigger_by: str = "LastPrice"
+
+    @classmethod
+    def from_wire(cls, body: Mapping[str, Any], prefix: str) -> Protection | None:
+        trigger_price = _wire_decimal(body, f"{prefix}TriggerPrice")
+        limit_price = _wire_decimal(body, f"{prefix}LimitPrice")
+        trigger_by = _wire_choice(body, f"{prefix}TriggerBy", TRIGGER_BYS, "LastPrice")
+        if trigger_price is None:
+            if limit_price is not None:
+                raise _bad_request(f"`{prefix}LimitPrice` needs `{prefix}TriggerPrice`")
+            return None
+        return cls(trigger_price, limit_price, trigger_by)
+
+
+def _trigger_quantity(body: Mapping[str, Any]) -> str | None:
+    """``triggerQuantity``: a base quantity, or ``"NN%"`` of the position when triggered."""
+    raw = body.get("triggerQuantity")
+    if raw is None:
+        return None
+    if isinstance(raw, str) and raw.strip().endswith("%"):
+        share = _wire_decimal({"triggerQuantity": raw.strip()[:-1]}, "triggerQuantity")
+        if share is None or not 0 < share <= 100:
+            raise _bad_request("`triggerQuantity` percentage must be in (0, 100]")
+        return f"{_dec(share)}%"
+    quantity = _wire_decimal(body, "triggerQuantity")
+    if quantity is None or quantity <= 0:
+        raise EngineError(400, "INVALID_QUANTITY", "Trigger quantity must be positive")
+    return _dec(quantity)
+
+
 @dataclass
 class OrderRequest:
     """An order to execute, as carried by a REST ``OrderExecutePayload``.
@@ -184,6 +200,17 @@ class OrderRequest:
     reduce_only: bool = False
     client_id: int | None = None
     self_trade_prevention: str = "RejectTaker"
+    # A trigger (conditional) order: waits as TriggerPending until ``trigger_by`` crosses
+    # ``trigger_price``, then is placed for ``trigger_quantity`` (a quantity or "NN%").
+    trigger_price: Decimal | None = None
+    trigger_quantity: str | None = None
+    trigger_by: str = "LastPrice"
+    stop_loss: Protection | None = None
+    take_profit: Protection | None = None
+
+    @property
+    def is_trigger(self) -> bool:
+        return self.trigger_price is not None
 
     @classmethod
     def from_wire(cls, body: Any) -> OrderRequest:
@@ -205,10 +232,6 @@ class OrderRequest:
         has_trigger_price = body.get("triggerPrice") is not None
         if has_trigger_price != (body.get("triggerQuantity") is not None):
             raise _bad_request("Must specify both `triggerPrice` and `triggerQuantity` or neither")
-        if any(body.get(key) is not None for key in _TRIGGER_KEYS):
-            raise EngineError(
-                400, "NOT_IMPLEMENTED", "Trigger orders are not supported by the fake exchange"
-            )
         request = cls(
             symbol=symbol,
             side=_wire_choice(body, "side", SIDES, ""),
@@ -223,6 +246,11 @@ class OrderRequest:
             self_trade_prevention=_wire_choice(
                 body, "selfTradePrevention", SELF_TRADE_PREVENTIONS, "RejectTaker"
             ),
+            trigger_price=_wire_decimal(body, "triggerPrice"),
+            trigger_quantity=_trigger_quantity(body),
+            trigger_by=_wire_choice(body, "triggerBy", TRIGGER_BYS, "LastPrice"),
+            stop_loss=Protection.from_wire(body, "stopLoss"),
+            take_profit=Protection.from_wire(body, "takeProfit"),
         )
         if request.order_type == "Market":
             # The real API takes an optional protective price on market orders; the fake ignores it.
@@ -242,13 +270,32 @@ class OrderRequest:
             raise _bad_request("Invalid `selfTradePrevention`")
         if self.client_id is not None and not 0 <= self.client_id <= _UINT32_MAX:
             raise _bad_request("`clientId` must be an unsigned 32-bit integer")
+        if self.trigger_by not in TRIGGER_BYS:
+            raise _bad_request("Invalid `triggerBy`: expected LastPrice, MarkPrice or IndexPrice")
+        if (self.trigger_price is None) != (self.trigger_quantity is None):
+            raise _bad_request("Must specify both `triggerPrice` and `triggerQuantity` or neither")
+        if self.trigger_price is not None and self.trigger_price <= 0:
+            raise EngineError(400, "INVALID_PRICE", "Trigger price must be positive")
+        for protection in (self.stop_loss, self.take_profit):
+            if protection is not None and (
+                protection.trigger_price <= 0
+                or (protection.limit_price is not None and protection.limit_price <= 0)
+                or protection.trigger_by not in TRIGGER_BYS
+            ):
+                raise EngineError(
+                    400, "INVALID_PRICE", "Stop-loss and take-profit prices must be positive"
+                )
+        if self.is_trigger and self.quote_quantity is not None:
+            raise _bad_request("Trigger orders cannot specify a `quoteQuantity`")
+        # A trigger order may leave `quantity` out: its trigger quantity sizes it when placed.
+        sized = self.quantity is not None or self.is_trigger
         if self.order_type == "Limit":
-            if self.price is None or self.quantity is None:
+            if self.price is None or not sized:
                 raise _bad_request("Limit orders must specify a `price` and a `quantity`")
             if self.quote_quantity is not None:
                 raise _bad_request("Limit orders cannot specify a `quoteQuantity`")
         else:
-            if self.quantity is None and self.quote_quantity is None:
+            if self.quantity is None and self.quote_quantity is None and not self.is_trigger:
                 raise _bad_request("Market orders must specify a `quantity` or `quoteQuantity`")
             if self.quantity is not None and self.quote_quantity is not None:
                 raise _bad_request(
@@ -291,6 +338,16 @@ class _Order:
     locked: Decimal = ZERO
     # This order's fills, oldest first (None until the first one: most orders never fill).
     fills: list[_Fill] | None = None
+    # Trigger orders: they wait (TriggerPending) until the ``trigger_by`` price reaches
+    # ``trigger_price`` from below (``trigger_above``) or from above.
+    trigger_price: Decimal | None = None
+    trigger_quantity: str | None = None
+    trigger_by: str | None = None
+    trigger_above: bool = False
+    triggered_us: int | None = None
+    stop_loss: Protection | None = None
+    take_profit: Protection | None = None
+    related_order_id: str | None = None
 
     @property
     def remaining(self) -> Decimal:
@@ -497,6 +554,7 @@ class MatchingEngine:
         self._indexes: dict[str, Decimal] = {}
         self._funding_rates: dict[str, Decimal] = {}
         self._leverage_limits: dict[str, Decimal] = {}
+        self._triggers: dict[str, dict[str, _Order]] = {}  # symbol -> id -> pending trigger
 
     # ----------------------------------------------------------------- balances
 
@@ -594,6 +652,7 @@ class MatchingEngine:
             op = self._begin()
             order = self._execute(account, req, op, seeding=False)
             result = self._order_type_json(order)
+            self._run_triggers(op)
             self._commit(op)
         return result
 
@@ -614,12 +673,21 @@ class MatchingEngine:
             self._commit(op)
         return result
 
-    def cancel_all(self, account: str, symbol: str) -> list[Json]:
-        """Cancel every resting order of the account on ``symbol`` (oldest first)."""
+    def cancel_all(
+        self, account: str, symbol: str, order_type: str | None = None
+    ) -> list[Json]:
+        """Cancel every open order of the account on ``symbol`` (oldest first); ``order_type``
+        ``RestingLimitOrder`` keeps the pending trigger orders, ``ConditionalOrder`` cancels
+        only them."""
         with localcontext(_EXACT):
             self._market(symbol)
             op = self._begin()
-            cancelled = list(self._open_by_market.get((account, symbol), {}).values())
+            cancelled = [
+                order
+                for order in self._open_by_market.get((account, symbol), {}).values()
+                if order_type is None
+                or (order.status == "TriggerPending") == (order_type == "ConditionalOrder")
+            ]
             for order in cancelled:
                 self._finish(order, "Cancelled", None, op)
             result = [self._order_type_json(order) for order in cancelled]
@@ -642,9 +710,15 @@ class MatchingEngine:
                 if market_type is None or order.market.market_type == market_type
             ]
 
-    def open_order_count(self, account: str) -> int:
-        """How many orders the account has resting, without serializing them."""
-        return len(self._open.get(account, {}))
+    def open_order_count(self, account: str, *, triggers: bool = False) -> int:
+        """How many orders the account has on the books (or, with ``triggers``, pending
+        trigger orders), without serializing them."""
+        pending = sum(
+            order.account == account
+            for by_id in self._triggers.values()
+            for order in by_id.values()
+        )
+        return pending if triggers else len(self._open.get(account, {})) - pending
 
     def get_open_order(
         self,
@@ -916,6 +990,7 @@ class MatchingEngine:
             op.events.append(("markPrice", symbol, self._mark_price_event(market, op.ts)))
             for position in self._positions.get(symbol, {}).values():
                 op.positions_before.setdefault(position.position_id, (position, position.net))
+            self._run_triggers(op)
             self._commit(op)
 
     def settle_funding(self, symbol: str | None = None, rate: Decimal | None = None) -> int:
@@ -1102,25 +1177,43 @@ class MatchingEngine:
                 )
 
     def _execute(
-        self, account: str, req: OrderRequest, op: _Operation, *, seeding: bool
+        self,
+        account: str,
+        req: OrderRequest,
+        op: _Operation,
+        *,
+        seeding: bool,
+        pending: _Order | None = None,
     ) -> _Order:
-        order = self._place(account, req, op, seeding=seeding)
+        order = self._place(account, req, op, seeding=seeding, pending=pending)
         if order.market.is_perp:
             self._enforce_reduce_only(order.market, op)
         return order
 
-    def _place(self, account: str, req: OrderRequest, op: _Operation, *, seeding: bool) -> _Order:
+    def _place(
+        self,
+        account: str,
+        req: OrderRequest,
+        op: _Operation,
+        *,
+        seeding: bool,
+        pending: _Order | None = None,
+    ) -> _Order:
+        """Validate, then accept and match one order. ``pending`` is a trigger order being
+        placed now that it triggered: it keeps its id and reports ``triggerPlaced``."""
         req.check_shape()
         market = self._market(req.symbol)
         if req.reduce_only and not market.is_perp:
             raise EngineError(400, "INVALID_ORDER", "Reduce-only orders are only for futures")
-        if req.reduce_only and req.quantity is None:
+        if req.reduce_only and req.quote_quantity is not None:
             raise EngineError(400, "INVALID_ORDER", "Reduce-only orders must specify a `quantity`")
         self._check_filters(market, req)
         if req.client_id is not None and (account, req.client_id) in self._open_by_client_id:
             raise EngineError(
                 400, "INVALID_ORDER", f"Order with client ID already exists: {req.client_id}"
             )
+        if req.is_trigger:
+            return self._park_trigger(account, market, req, op)
         book = self._books[market.symbol]
         if req.post_only and req.price is not None:
             best = book.side("Ask" if req.side == "Bid" else "Bid").best()
@@ -1177,11 +1270,15 @@ class MatchingEngine:
             raise EngineError(400, "INSUFFICIENT_FUNDS", "Insufficient funds")
 
         # Validation is over: from here on the order exists and changes are applied.
-        self._last_order_id += 1
-        taker.order_id = str(self._last_order_id)
-        self._orders.add(taker, self._history_keys(account, market))
-        self._orders_by_id[taker.order_id] = taker
-        self._emit_order(op, taker, "orderAccepted")
+        if pending is not None:
+            pending.quantity, pending.price = taker.quantity, taker.price
+            pending.status, pending.triggered_us = "New", op.ts
+            taker = pending
+            self._emit_order(op, taker, "triggerPlaced")
+        else:
+            taker.stop_loss, taker.take_profit = req.stop_loss, req.take_profit
+            self._register(taker)
+            self._emit_order(op, taker, "orderAccepted")
         if not_reduced:
             self._finish(taker, "Expired", "ReduceOnlyNotReduced", op)
             return taker
@@ -1427,24 +1524,11 @@ class MatchingEngine:
         assert order.price is not None
         self._touch(op, order, order.price)
         self._books[order.market.symbol].side(order.side).add(order, order.price)
-        self._open.setdefault(order.account, {})[order.order_id] = order
-        self._open_by_market.setdefault((order.account, order.market.symbol), {})[
-            order.order_id
-        ] = order
-        if order.client_id is not None:
-            self._open_by_client_id[(order.account, order.client_id)] = order
+        self._list_open(order)
 
     def _finish(self, order: _Order, status: str, reason: str | None, op: _Operation) -> None:
         """End an order: take it off the book, release what it still locks, report the end."""
-        open_orders = self._open.get(order.account, {})
-        if order.order_id in open_orders:
-            assert order.price is not None
-            self._touch(op, order, order.price)
-            del open_orders[order.order_id]
-            del self._open_by_market[(order.account, order.market.symbol)][order.order_id]
-            if order.client_id is not None:
-                del self._open_by_client_id[(order.account, order.client_id)]
-            self._books[order.market.symbol].side(order.side).remove(order, order.price)
+        self._unlist(order, op)
         if order.lock_asset is not None and order.locked:
             balance = self._balance(order.account, order.lock_asset)
             balance.locked -= order.locked
@@ -1460,6 +1544,194 @@ class MatchingEngine:
             self._emit_order(op, order, "orderCancelled")
         elif status == "Expired":
             self._emit_order(op, order, "orderExpired")
+        if order.executed_quantity and (order.stop_loss or order.take_profit):
+            self._protect(order, op)
+
+    def _register(self, order: _Order) -> None:
+        """Give a new order its id and file it in the history."""
+        self._last_order_id += 1
+        order.order_id = str(self._last_order_id)
+        self._orders.add(order, self._history_keys(order.account, order.market))
+        self._orders_by_id[order.order_id] = order
+
+    def _list_open(self, order: _Order) -> None:
+        self._open.setdefault(order.account, {})[order.order_id] = order
+        self._open_by_market.setdefault((order.account, order.market.symbol), {})[
+            order.order_id
+        ] = order
+        if order.client_id is not None:
+            self._open_by_client_id[(order.account, order.client_id)] = order
+
+    def _unlist(self, order: _Order, op: _Operation) -> None:
+        """Take an open order out of the indexes and off its book (or trigger list)."""
+        open_orders = self._open.get(order.account, {})
+        if order.order_id not in open_orders:
+            return
+        del open_orders[order.order_id]
+        del self._open_by_market[(order.account, order.market.symbol)][order.order_id]
+        if order.client_id is not None:
+            del self._open_by_client_id[(order.account, order.client_id)]
+        if order.status == "TriggerPending":
+            del self._triggers[order.market.symbol][order.order_id]
+        else:
+            assert order.price is not None
+            self._touch(op, order, order.price)
+            self._books[order.market.symbol].side(order.side).remove(order, order.price)
+
+    # ---------------------------------------------------------- trigger orders
+
+    def _reference_price(self, symbol: str, trigger_by: str) -> Decimal:
+        if trigger_by == "MarkPrice":
+            return self.mark_price(symbol)
+        if trigger_by == "IndexPrice":
+            return self.index_price(symbol)
+        return self.last_price(symbol)
+
+    def _park_trigger(
+        self, account: str, market: MarketSpec, req: OrderRequest, op: _Operation
+    ) -> _Order:
+        """Accept a trigger order as ``TriggerPending``: no book, no funds locked yet."""
+        assert req.trigger_price is not None and req.trigger_quantity is not None
+        _check_grid(req.trigger_price, market.tick_size, "Trigger price", "INVALID_PRICE")
+        if req.trigger_quantity.endswith("%"):
+            if not market.is_perp:
+                raise _bad_request("A percentage `triggerQuantity` needs a perpetual position")
+        else:
+            _check_grid(
+                Decimal(req.trigger_quantity), market.step_size, "Quantity", "INVALID_QUANTITY"
+            )
+        order = _Order(
+            order_id="",
+            account=account,
+            market=market,
+            side=req.side,
+            order_type=req.order_type,
+            quantity=None if req.quantity is None else req.quantity.quantize(market.step_size),
+            quote_quantity=None,
+            price=(
+                req.price.quantize(market.tick_size)
+                if req.price is not None and req.order_type == "Limit"
+                else None
+            ),
+            time_in_force=req.time_in_force,
+            post_only=req.post_only,
+            reduce_only=req.reduce_only,
+            client_id=req.client_id,
+            self_trade_prevention=req.self_trade_prevention,
+            created_us=op.ts,
+            status="TriggerPending",
+            trigger_price=req.trigger_price.quantize(market.tick_size),
+            trigger_quantity=req.trigger_quantity,
+            trigger_by=req.trigger_by,
+            stop_loss=req.stop_loss,
+            take_profit=req.take_profit,
+        )
+        reference = self._reference_price(market.symbol, req.trigger_by)
+        order.trigger_above = req.trigger_price >= reference
+        self._pend(order, op)
+        return order
+
+    def _pend(self, order: _Order, op: _Operation) -> None:
+        self._register(order)
+        self._list_open(order)
+        self._triggers.setdefault(order.market.symbol, {})[order.order_id] = order
+        self._emit_order(op, order, "orderAccepted")
+
+    def _protect(self, parent: _Order, op: _Operation) -> None:
+        """Attach the parent's stop-loss / take-profit as trigger orders for what it executed
+        (reduce-only on perpetuals; one cancels the other when it triggers)."""
+        market = parent.market
+        side = "Ask" if parent.side == "Bid" else "Bid"
+        quantity = parent.executed_quantity
+        for protection, profit in ((parent.stop_loss, False), (parent.take_profit, True)):
+            if protection is None:
+                continue
+            limit_price = protection.limit_price
+            child = _Order(
+                order_id="",
+                account=parent.account,
+                market=market,
+                side=side,
+                order_type="Market" if limit_price is None else "Limit",
+                quantity=quantity,
+                quote_quantity=None,
+                price=None if limit_price is None else limit_price.quantize(market.tick_size),
+                time_in_force="GTC",
+                post_only=False,
+                reduce_only=market.is_perp,
+                client_id=None,
+                self_trade_prevention=parent.self_trade_prevention,
+                created_us=op.ts,
+                status="TriggerPending",
+                trigger_price=protection.trigger_price.quantize(market.tick_size),
+                trigger_quantity=_dec(quantity),
+                trigger_by=protection.trigger_by,
+                # A long's take-profit fires on the way up, its stop-loss on the way down.
+                trigger_above=profit == (parent.side == "Bid"),
+                related_order_id=parent.order_id,
+            )
+            self._pend(child, op)
+
+    def _run_triggers(self, op: _Operation) -> None:
+        """Place every pending trigger whose reference price has been reached, repeatedly:
+        a triggered order can trade and move the price that fires the next one."""
+        for _ in range(10_000):  # each pass places one order; a pending one never returns
+            fired = self._next_fired()
+            if fired is None:
+                return
+            self._fire(fired, op)
+
+    def _next_fired(self) -> _Order | None:
+        for symbol, pending in self._triggers.items():
+            prices: dict[str, Decimal] = {}
+            for order in pending.values():
+                assert order.trigger_by is not None and order.trigger_price is not None
+                if order.trigger_by not in prices:
+                    prices[order.trigger_by] = self._reference_price(symbol, order.trigger_by)
+                price = prices[order.trigger_by]
+                reached = (
+                    price >= order.trigger_price
+                    if order.trigger_above
+                    else price <= order.trigger_price
+                )
+                if reached:
+                    return order
+        return None
+
+    def _fire(self, order: _Order, op: _Operation) -> None:
+        """Place a triggered order, or end it ``TriggerFailed`` if it cannot be placed."""
+        market = order.market
+        self._unlist(order, op)
+        if order.related_order_id is not None:
+            for sibling in list(self._triggers.get(market.symbol, {}).values()):
+                if sibling.related_order_id == order.related_order_id:
+                    self._finish(sibling, "Cancelled", None, op)
+        assert order.trigger_quantity is not None
+        if order.trigger_quantity.endswith("%"):
+            share = Decimal(order.trigger_quantity[:-1]) / 100
+            size = abs(self.net_position(order.account, market.symbol)) * share
+            quantity = (size / market.step_size).to_integral_value(ROUND_DOWN) * market.step_size
+        else:
+            quantity = Decimal(order.trigger_quantity)
+        request = OrderRequest(
+            market.symbol,
+            order.side,
+            order.order_type,
+            quantity=quantity if quantity > 0 else None,
+            price=order.price,
+            time_in_force=order.time_in_force,
+            post_only=order.post_only,
+            reduce_only=order.reduce_only,
+            client_id=order.client_id,
+            self_trade_prevention=order.self_trade_prevention,
+        )
+        try:
+            if quantity <= 0:
+                raise EngineError(400, "INVALID_QUANTITY", "Nothing to place")
+            self._execute(order.account, request, op, seeding=False, pending=order)
+        except EngineError:
+            order.status, order.triggered_us = "TriggerFailed", op.ts
+            self._emit_order(op, order, "triggerFailed")
 
     # ------------------------------------------------------- perpetual internals
 
@@ -1505,7 +1777,7 @@ class MatchingEngine:
         net = self.net_position(account, symbol)
         bids = asks = ZERO
         for order in self._open_by_market.get((account, symbol), {}).values():
-            if order.reduce_only:
+            if order.reduce_only or order.status == "TriggerPending":
                 continue
             if order.side == "Bid":
                 bids += order.remaining
@@ -1564,7 +1836,9 @@ class MatchingEngine:
         for account in sorted(accounts):
             net = self.net_position(account, market.symbol)
             resting = self._open_by_market.get((account, market.symbol), {})
-            for order in [order for order in resting.values() if order.reduce_only]:
+            for order in [
+                o for o in resting.values() if o.reduce_only and o.status != "TriggerPending"
+            ]:
                 if not net or (order.side == "Bid") == (net > 0):
                     self._finish(order, "Expired", "ReduceOnlyNotReduced", op)
                 elif order.remaining > abs(net):
@@ -1818,6 +2092,19 @@ class MatchingEngine:
             payload["Q"] = _dec(order.quote_quantity)
         if order.price is not None:
             payload["p"] = self._price_wire(market, order.price)
+        if order.trigger_price is not None:
+            payload["P"] = self._price_wire(market, order.trigger_price)
+            payload["B"] = order.trigger_by
+            payload["Y"] = order.trigger_quantity
+        for protection, trigger, limit, by in (
+            (order.take_profit, "a", "j", "d"),
+            (order.stop_loss, "b", "k", "g"),
+        ):
+            if protection is not None:
+                payload[trigger] = self._price_wire(market, protection.trigger_price)
+                if protection.limit_price is not None:
+                    payload[limit] = self._price_wire(market, protection.limit_price)
+                payload[by] = protection.trigger_by
         payload["X"] = order.status
         if event == "orderExpired" and order.expiry_reason is not None:
             payload["R"] = _upper_snake(order.expiry_reason)
@@ -1834,6 +2121,8 @@ class MatchingEngine:
         payload["V"] = order.self_trade_prevention
         payload["T"] = op.ts
         payload["O"] = "USER"
+        if order.related_order_id is not None:
+            payload["I"] = order.related_order_id
         payload["y"] = order.post_only
         payload["r"] = order.reduce_only
         op.events.append(("orderUpdate", order.account, payload))
@@ -1877,10 +2166,12 @@ class MatchingEngine:
             "timeInForce": order.time_in_force,
         }
         if order.order_type == "Limit":
-            assert order.price is not None and order.quantity is not None
+            assert order.price is not None
             wire["postOnly"] = order.post_only
             wire["price"] = self._price_wire(market, order.price)
-            wire["quantity"] = self._quantity_wire(market, order.quantity)
+            wire["quantity"] = (
+                None if order.quantity is None else self._quantity_wire(market, order.quantity)
+            )
         else:
             wire["quantity"] = (
                 None if order.quantity is None else self._quantity_wire(market, order.quantity)
@@ -1890,9 +2181,31 @@ class MatchingEngine:
             )
             wire["slippageTolerance"] = None
             wire["slippageToleranceType"] = None
-        wire.update(dict.fromkeys(_UNSET_ORDER_FIELDS))
-        wire["triggeredAt"] = None
+        wire.update(self._trigger_fields(order))
+        wire["triggeredAt"] = None if order.triggered_us is None else order.triggered_us // 1000
         return wire
+
+    def _trigger_fields(self, order: _Order) -> Json:
+        """The REST trigger / stop-loss / take-profit members of an order (null when unset)."""
+        market = order.market
+
+        def price(value: Decimal | None) -> str | None:
+            return None if value is None else self._price_wire(market, value)
+
+        stop, profit = order.stop_loss, order.take_profit
+        return {
+            "stopLossTriggerPrice": None if stop is None else price(stop.trigger_price),
+            "stopLossLimitPrice": None if stop is None else price(stop.limit_price),
+            "stopLossTriggerBy": None if stop is None else stop.trigger_by,
+            "takeProfitTriggerPrice": None if profit is None else price(profit.trigger_price),
+            "takeProfitLimitPrice": None if profit is None else price(profit.limit_price),
+            "takeProfitTriggerBy": None if profit is None else profit.trigger_by,
+            "triggerBy": order.trigger_by,
+            "triggerPrice": price(order.trigger_price),
+            "triggerQuantity": order.trigger_quantity,
+            "relatedOrderId": order.related_order_id,
+            "strategyId": None,
+        }
 
     def _order_history_json(self, order: _Order) -> Json:
         market = order.market
@@ -1918,7 +2231,7 @@ class MatchingEngine:
             "timeInForce": order.time_in_force,
             "clientId": order.client_id,
             "systemOrderType": None,
-            **dict.fromkeys(_UNSET_ORDER_FIELDS),
+            **self._trigger_fields(order),
             "slippageTolerance": None,
             "slippageToleranceType": None,
         }

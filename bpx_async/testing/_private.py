@@ -246,7 +246,7 @@ class PrivateApi:
                 "positionLimit": "1000000",
                 "spotMakerFee": maker,
                 "spotTakerFee": taker,
-                "triggerOrders": 0,
+                "triggerOrders": self.engine.open_order_count(account, triggers=True),
             }
         )
 
@@ -416,14 +416,12 @@ class PrivateApi:
                 '"CancelOrderTypeEnum": Expect a valid enumeration value.'
             )
         try:
-            if order_type == "ConditionalOrder":
-                # The fake has no trigger orders; still check the market exists.
-                self.engine.open_orders(account, str(symbol))
-                return json_response([])
             if self.cancel_delay is not None:
                 self.engine.open_orders(account, str(symbol))  # the market must exist
-                return self._defer(lambda: self.engine.cancel_all(account, str(symbol)))
-            return json_response(self.engine.cancel_all(account, str(symbol)))
+                return self._defer(
+                    lambda: self.engine.cancel_all(account, str(symbol), order_type)
+                )
+            return json_response(self.engine.cancel_all(account, str(symbol), order_type))
         except EngineError as exc:
             return error_response(exc.status, exc.code, exc.message)
 

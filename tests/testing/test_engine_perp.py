@@ -350,8 +350,26 @@ perp_funding = st.tuples(
     st.just("funding"), st.sampled_from(ACCOUNTS), st.sampled_from(PERPS), st.integers(-50, 50)
 )
 perp_cancels = st.tuples(st.just("cancel"), st.sampled_from(ACCOUNTS), st.sampled_from(PERPS))
+perp_triggers = st.tuples(
+    st.just("trigger"),
+    st.sampled_from(ACCOUNTS),
+    st.sampled_from(PERPS),
+    st.sampled_from(("Bid", "Ask")),
+    st.integers(-20, 20),  # trigger price, in 10-tick steps from the mid
+    st.sampled_from(("1", "50%", "100%")),
+    st.sampled_from(("LastPrice", "MarkPrice")),
+)
 perp_ops = st.sampled_from(
-    (perp_orders, perp_orders, perp_orders, perp_orders, perp_marks, perp_funding, perp_cancels)
+    (
+        perp_orders,
+        perp_orders,
+        perp_orders,
+        perp_orders,
+        perp_marks,
+        perp_funding,
+        perp_cancels,
+        perp_triggers,
+    )
 ).flatmap(lambda ops: ops)
 
 
@@ -376,6 +394,21 @@ def apply_perp_op(engine: MatchingEngine, op: tuple[Any, ...]) -> None:
                 reduce_only=reduce_only,
             )
         engine.execute(account, request)
+    elif kind == "trigger":
+        _, _, _, side, steps, size, by = op
+        quantity = str(market.step_size * 50) if size == "1" else size
+        engine.execute(
+            account,
+            OrderRequest(
+                symbol,
+                side,
+                "Market",
+                trigger_price=market.initial_mid + steps * market.tick_size * 10,
+                trigger_quantity=quantity,
+                trigger_by=by,
+                reduce_only=size.endswith("%"),
+            ),
+        )
     elif kind == "mark":
         engine.set_mark_price(symbol, market.initial_mid + op[3] * market.tick_size * 10)
     elif kind == "funding":
@@ -430,7 +463,7 @@ def test_random_perp_trading_conserves_positions_and_balances(ops: list[tuple[An
                 assert (held.cost if held else 0) - realized == flows
                 # Perp orders lock nothing, and no reduce-only order can flip a position.
                 for order in engine.open_orders(account, symbol):
-                    if order["reduceOnly"]:
+                    if order["reduceOnly"] and order["status"] != "TriggerPending":
                         net = engine.net_position(account, symbol)
                         assert net and (order["side"] == "Ask") == (net > 0)
                         assert D(order["quantity"]) - D(order["executedQuantity"]) <= abs(net)

@@ -86,3 +86,29 @@ async def test_collateral_reports_futures_exposure_and_unrealized_pnl(
     assert summary.pnl_unrealized == D("-100.05")
     assert summary.net_exposure_futures == D("1400.20")
     assert summary.margin_fraction is not None and summary.margin_fraction > 1
+
+
+async def test_an_attached_stop_loss_waits_pending_and_fires_on_a_mark_move(
+    fx: FakeExchange, bot: AsyncClient
+) -> None:
+    entry = await bot.orders.execute(
+        PERP,
+        "Bid",
+        "Market",
+        quantity="2",
+        stop_loss_trigger_price="140",
+        stop_loss_trigger_by="MarkPrice",
+    )
+    [stop] = await bot.orders.open(PERP)
+    assert (stop.status, stop.related_order_id, stop.trigger_price) == (
+        "TriggerPending",
+        entry.id,
+        D(140),
+    )
+    assert (await bot.account.get()).trigger_orders == 1
+
+    fx.set_mark_price(PERP, "139.5")
+
+    assert await bot.positions.list() == []
+    [row] = await bot.history.orders(order_id=stop.id)
+    assert row.status == "Filled"
