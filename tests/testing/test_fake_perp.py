@@ -112,3 +112,18 @@ async def test_an_attached_stop_loss_waits_pending_and_fires_on_a_mark_move(
     assert await bot.positions.list() == []
     [row] = await bot.history.orders(order_id=stop.id)
     assert row.status == "Filled"
+
+
+async def test_the_account_leverage_limit_moves_the_margin_check(
+    fx: FakeExchange, bot: AsyncClient
+) -> None:
+    fx.set_mark_price(PERP, "150")
+    # 10,000 USDC: 100 SOL marked at 150 need 1,500 at 10x (the default), 15,000 at 1x.
+    await bot.account.update(leverage_limit="1")
+    with pytest.raises(APIError) as caught:
+        await bot.orders.execute(PERP, "Bid", "Limit", quantity="100", price="140")
+    assert caught.value.code == "INSUFFICIENT_MARGIN"
+
+    await bot.account.update(leverage_limit="10")
+    placed = await bot.orders.execute(PERP, "Bid", "Limit", quantity="100", price="140")
+    assert placed.status == "New"
