@@ -69,7 +69,9 @@ class Position:
             if closing == abs(self.net):
                 released = self.cost
             else:
-                released = (self.cost * closing / abs(self.net)).quantize(_COST_QUANTUM)
+                released = self.cost * closing / abs(self.net)
+                if released != released.quantize(_COST_QUANTUM):
+                    released = released.quantize(_COST_QUANTUM)
             direction = 1 if signed_quantity > 0 else -1
             # The fill's signed notional: + for a purchase, - for a sale.
             cash = price * closing * direction
