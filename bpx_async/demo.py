@@ -135,6 +135,7 @@ class DemoReport:
     orders_amended: int = 0
     orders_cancelled: int = 0
     fills: int = 0
+    perpetual: str | None = None  # what the perpetual round trip did (offline demo only)
 
     def as_dict(self) -> dict[str, Any]:
         """The report as JSON-ready data."""
@@ -394,7 +395,43 @@ def _summary(report: DemoReport, out: TextIO) -> None:
             f"  orders: {report.orders_placed} placed, {report.orders_amended} amended, "
             f"{report.orders_cancelled} cancelled; fills: {report.fills}"
         )
+    if report.perpetual:
+        lines.append(f"  {report.perpetual}")
     print("\n".join(lines), file=out, flush=True)
+
+
+async def _trade_perpetual(client: AsyncClient, exchange: FakeExchange) -> str:
+    """Open a SOL_USDC_PERP long with a stop-loss, reduce it, then move the mark price so the
+    stop-loss closes the rest; return one summary line with the position on the way."""
+    symbol = "SOL_USDC_PERP"
+    await client.orders.execute(symbol, Side.BID, OrderType.MARKET, quantity="2")
+    [opened] = await client.positions.list(symbol=symbol)
+    stop = round_price((opened.entry_price or Decimal(0)) * Decimal("0.97"), Decimal("0.01"))
+    # The stop-loss is attached to a second buy, so it protects what that one executes.
+    await client.orders.execute(
+        symbol,
+        Side.BID,
+        OrderType.MARKET,
+        quantity="1",
+        stop_loss_trigger_price=stop,
+        stop_loss_trigger_by="MarkPrice",
+    )
+    await client.orders.execute(
+        symbol, Side.ASK, OrderType.MARKET, quantity="2", reduce_only=True
+    )
+    [held] = await client.positions.list(symbol=symbol)
+    shown = (
+        f"{held.net_quantity} @ {_fmt(held.entry_price)}, "
+        f"unrealized {_fmt(held.pnl_unrealized)} USDC"
+    )
+    exchange.set_mark_price(symbol, stop - Decimal("0.5"))
+    left = await client.positions.list()
+    [closed] = await client.history.positions(symbol=symbol, limit=1)
+    state = "closed by the stop-loss" if not left else "still open"
+    return (
+        f"perpetual: {symbol} opened 3, reduced to {shown}; mark {_fmt(stop - Decimal('0.5'))} "
+        f"< stop {_fmt(stop)}: {state}, realized {_fmt(closed.cumulative_pnl_realized)} USDC"
+    )
 
 
 def _finish(report: DemoReport, state: _State) -> None:
@@ -441,6 +478,9 @@ async def _fake_demo(
                         trader.run(),
                         _show_progress(state, out, chosen),
                     ],
+                )
+                report.perpetual = await _attempt(
+                    state, lambda: _trade_perpetual(client, exchange)
                 )
                 fills = await _attempt(state, lambda: client.history.fills(limit=5))
                 balances = await _attempt(state, client.capital.balances)

@@ -23,6 +23,7 @@ __all__ = [
     "json_response",
     "naive_datetime",
     "page",
+    "page_headers",
     "param_choice",
     "param_int",
     "param_str",
@@ -32,6 +33,7 @@ __all__ = [
 T = TypeVar("T")
 
 JSON_TYPE = "application/json"
+_UINT64_MAX = 2**64 - 1
 
 
 def _default(value: object) -> object:
@@ -90,8 +92,10 @@ def param_int(
         value = int(text)
     except ValueError:
         raise ParamError(name, f'Type "Integer" cannot parse {text!r}') from None
-    if value < minimum or (maximum is not None and value > maximum):
-        bound = f"{minimum}..{maximum}" if maximum is not None else f">= {minimum}"
+    if maximum is None:
+        maximum = _UINT64_MAX  # the widest integer type of the API
+    if value < minimum or value > maximum:
+        bound = f"{minimum}..{maximum}"
         raise ParamError(name, f"value {value} is out of range {bound}")
     return value
 
@@ -118,21 +122,17 @@ def naive_datetime(ms: int) -> str:
     return moment.isoformat(timespec="milliseconds")
 
 
-def parse_naive_datetime_ms(text: str) -> int:
-    moment = datetime.fromisoformat(text)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return int(moment.timestamp() * 1000)
-
-
 def page(rows: Sequence[T], *, limit: int, offset: int) -> tuple[list[T], dict[str, str]]:
-    """One page of ``rows`` and the pagination headers of REFERENCE 6.4."""
-    total = len(rows)
-    headers = {
+    """One page of ``rows`` and its pagination headers."""
+    return list(rows[offset : offset + limit]), page_headers(len(rows), limit=limit, offset=offset)
+
+
+def page_headers(total: int, *, limit: int, offset: int) -> dict[str, str]:
+    """The exchange's pagination headers for a page of a ``total``-row listing."""
+    return {
         "X-TOTAL": str(total),
         "X-PAGE-SIZE": str(limit),
         "X-CURRENT-PAGE": str(offset // limit + 1 if limit else 1),
         "X-PAGE-COUNT": str(math.ceil(total / limit) if limit else 0),
         "Access-Control-Expose-Headers": "X-TOTAL, X-PAGE-SIZE, X-CURRENT-PAGE, X-PAGE-COUNT",
     }
-    return list(rows[offset : offset + limit]), headers

@@ -42,6 +42,12 @@ class MarketSpec:
     seed_quantity: Decimal
     max_quantity: Decimal | None = None
     created_at: str = _LISTING_TIME
+    # Perpetuals: initial / maintenance margin fraction = max(base, factor * sqrt(notional)).
+    imf_base: Decimal = Decimal("0.02")
+    imf_factor: Decimal = Decimal("0.0001")
+    mmf_base: Decimal = Decimal("0.0125")
+    mmf_factor: Decimal = Decimal("0.00006")
+    funding_interval_ms: int = _FUNDING_INTERVAL_MS
 
     @property
     def is_perp(self) -> bool:
@@ -87,9 +93,17 @@ class MarketSpec:
         }
         if self.is_perp:
             wire.update(
-                imfFunction={"type": "sqrt", "base": "0.02", "factor": "0.0001"},
-                mmfFunction={"type": "sqrt", "base": "0.0125", "factor": "0.00006"},
-                fundingInterval=_FUNDING_INTERVAL_MS,
+                imfFunction={
+                    "type": "sqrt",
+                    "base": _dec(self.imf_base),
+                    "factor": _dec(self.imf_factor),
+                },
+                mmfFunction={
+                    "type": "sqrt",
+                    "base": _dec(self.mmf_base),
+                    "factor": _dec(self.mmf_factor),
+                },
+                fundingInterval=self.funding_interval_ms,
                 # Basis points, as on the real exchange.
                 fundingRateUpperBound="100",
                 fundingRateLowerBound="-100",

@@ -1,11 +1,14 @@
 """Signed (private) REST endpoints of the fake exchange, served through the matching engine.
 
-Every operation of the instruction map is routed here and authenticated first; the ones the
-fake does not model then answer 404 ``RESOURCE_NOT_FOUND`` (REFERENCE 2.10, 3).
+Every signed operation of the API is routed here and authenticated first; the ones the fake
+does not model then answer 400 ``NOT_IMPLEMENTED`` (never a 404 a bot could take for "no such
+order").
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -21,11 +24,10 @@ from ._http import (
     dec,
     error_response,
     json_response,
-    page,
+    page_headers,
     param_choice,
     param_int,
     param_str,
-    parse_naive_datetime_ms,
     text_error,
 )
 from ._public import MARKET_TYPES, collateral_weight, price_of
@@ -100,6 +102,8 @@ class PrivateApi:
         self.engine = engine
         self.verifier = verifier
         self._settings: dict[str, _Settings] = {}
+        self.cancel_delay: float | None = None
+        self._deferred: set[asyncio.TimerHandle] = set()
         self._served: dict[tuple[str, str], PrivateHandler] = {
             ("GET", "/api/v1/account"): self.account,
             ("PATCH", "/api/v1/account"): self.update_account,
@@ -114,6 +118,8 @@ class PrivateApi:
             ("GET", "/wapi/v1/history/fills"): self.fill_history,
             ("GET", "/wapi/v1/history/orders"): self.order_history,
             ("GET", "/api/v1/position"): self.positions,
+            ("GET", "/wapi/v1/history/position"): self.position_history,
+            ("GET", "/wapi/v1/history/funding"): self.funding_history,
         }
 
     def routes(self) -> list[web.RouteDef]:
@@ -184,8 +190,33 @@ class PrivateApi:
 
     async def _not_served(self, request: web.Request, account: str, body: Body) -> web.Response:
         return error_response(
-            404, "RESOURCE_NOT_FOUND", f"{request.method} {request.path} is not served by the fake"
+            400,
+            "NOT_IMPLEMENTED",
+            f"{request.method} {request.path} is not implemented by the fake exchange",
         )
+
+    # -- deferred cancels (202) --------------------------------------------------------------
+
+    def _defer(self, action: Callable[[], object]) -> web.Response:
+        """Answer 202 (no body) now and run ``action`` after ``cancel_delay`` seconds."""
+        assert self.cancel_delay is not None
+        handle: asyncio.TimerHandle
+
+        def run() -> None:
+            self._deferred.discard(handle)
+            # The order may have filled or been cancelled meanwhile: nothing left to do.
+            with contextlib.suppress(EngineError):
+                action()
+
+        handle = asyncio.get_running_loop().call_later(self.cancel_delay, run)
+        self._deferred.add(handle)
+        return web.Response(status=202)
+
+    def drop_deferred(self) -> None:
+        """Forget the cancels not yet executed (the server is stopping)."""
+        for handle in self._deferred:
+            handle.cancel()
+        self._deferred.clear()
 
     @staticmethod
     async def _session_only(request: web.Request) -> web.StreamResponse:
@@ -210,12 +241,12 @@ class PrivateApi:
                 "futuresMakerFee": maker,
                 "futuresTakerFee": taker,
                 "leverageLimit": dec(settings.leverage_limit),
-                "limitOrders": len(self.engine.open_orders(account)),
+                "limitOrders": self.engine.open_order_count(account),
                 "liquidating": False,
                 "positionLimit": "1000000",
                 "spotMakerFee": maker,
                 "spotTakerFee": taker,
-                "triggerOrders": 0,
+                "triggerOrders": self.engine.open_order_count(account, triggers=True),
             }
         )
 
@@ -237,9 +268,15 @@ class PrivateApi:
         leverage = fields.get("leverageLimit")
         if leverage is not None:
             try:
-                settings.leverage_limit = Decimal(str(leverage))
+                limit = Decimal(str(leverage))
             except ArithmeticError:
                 return text_error("failed to parse parameter `leverageLimit`: expected a decimal")
+            if not limit.is_finite() or not 1 <= limit <= 100:
+                return error_response(
+                    400, "INVALID_CLIENT_REQUEST", "`leverageLimit` must be between 1 and 100"
+                )
+            settings.leverage_limit = limit
+            self.engine.set_leverage_limit(account, limit)
         return web.Response(status=200)
 
     async def capital(self, request: web.Request, account: str, body: Body) -> web.Response:
@@ -274,22 +311,32 @@ class PrivateApi:
                     "availableQuantity": dec(amounts["available"]),
                 }
             )
-        # A spot-only account: no borrows, no futures exposure, so no margin fraction.
+        # No borrows; futures exposure from the engine's positions. The margin fraction is
+        # equity over exposure (None without exposure), as the exchange reports it.
+        margin = self.engine.margin(account)
+        exposure = margin["exposure"]
+        net_equity = assets_value + margin["unrealized"]
+
+        def per_exposure(amount: Decimal) -> str | None:
+            return dec((amount / exposure).quantize(_CENT)) if exposure else None
+
         return json_response(
             {
                 "assetsValue": dec(assets_value),
                 "borrowLiability": "0",
                 "collateral": rows,
-                "imf": "0",
-                "unsettledEquity": "0",
+                "imf": per_exposure(margin["initial"]) or "0",
+                "unsettledEquity": dec(margin["unrealized"].quantize(_CENT)),
                 "liabilitiesValue": "0",
-                "marginFraction": None,
-                "mmf": "0",
-                "netEquity": dec(assets_value),
-                "netEquityAvailable": dec(net_available.quantize(_CENT)),
-                "netEquityLocked": dec(net_locked.quantize(_CENT)),
-                "netExposureFutures": "0",
-                "pnlUnrealized": "0",
+                "marginFraction": per_exposure(net_equity),
+                "mmf": per_exposure(margin["maintenance"]) or "0",
+                "netEquity": dec(net_equity.quantize(_CENT)),
+                "netEquityAvailable": dec(
+                    (net_available + margin["unrealized"] - margin["initial"]).quantize(_CENT)
+                ),
+                "netEquityLocked": dec((net_locked + margin["initial"]).quantize(_CENT)),
+                "netExposureFutures": dec(exposure.quantize(_CENT)),
+                "pnlUnrealized": dec(margin["unrealized"].quantize(_CENT)),
             }
         )
 
@@ -333,6 +380,13 @@ class PrivateApi:
             return text_error(str(exc))
         order_id, client_id = _order_selector(fields.get("orderId"), fields.get("clientId"))
         try:
+            if self.cancel_delay is not None:
+                found = self.engine.get_open_order(
+                    account, str(symbol), order_id=order_id, client_id=client_id
+                )
+                return self._defer(
+                    lambda: self.engine.cancel(account, str(symbol), order_id=found["id"])
+                )
             cancelled = self.engine.cancel(
                 account, str(symbol), order_id=order_id, client_id=client_id
             )
@@ -344,11 +398,9 @@ class PrivateApi:
         symbol = param_str(request.query, "symbol")
         market_type = param_choice(request.query, "marketType", MARKET_TYPES)
         try:
-            found = self.engine.open_orders(account, symbol)
+            found = self.engine.open_orders(account, symbol, market_type=market_type)
         except EngineError as exc:
             return error_response(exc.status, exc.code, exc.message)
-        if market_type is not None:
-            found = [o for o in found if self._market_type(o["symbol"]) == market_type]
         return json_response(found)
 
     async def cancel_all(self, request: web.Request, account: str, body: Body) -> web.Response:
@@ -364,17 +416,52 @@ class PrivateApi:
                 '"CancelOrderTypeEnum": Expect a valid enumeration value.'
             )
         try:
-            if order_type == "ConditionalOrder":
-                # The fake has no trigger orders; still check the market exists.
-                self.engine.open_orders(account, str(symbol))
-                return json_response([])
-            return json_response(self.engine.cancel_all(account, str(symbol)))
+            if self.cancel_delay is not None:
+                self.engine.open_orders(account, str(symbol))  # the market must exist
+                return self._defer(
+                    lambda: self.engine.cancel_all(account, str(symbol), order_type)
+                )
+            return json_response(self.engine.cancel_all(account, str(symbol), order_type))
         except EngineError as exc:
             return error_response(exc.status, exc.code, exc.message)
 
     async def positions(self, request: web.Request, account: str, body: Body) -> web.Response:
-        param_choice(request.query, "marketType", MARKET_TYPES)
-        return json_response([])
+        market_type = param_choice(request.query, "marketType", MARKET_TYPES)
+        symbol = param_str(request.query, "symbol")
+        if market_type not in (None, "PERP"):
+            return json_response([])  # the fake lists no other futures
+        if symbol is not None and symbol in self.engine.markets:
+            found = self.engine.positions(account, symbol)
+            if not found:
+                return error_response(404, "RESOURCE_NOT_FOUND", "Position not found")
+            return json_response(found)
+        return json_response(self.engine.positions(account, symbol))
+
+    async def position_history(
+        self, request: web.Request, account: str, body: Body
+    ) -> web.Response:
+        query = request.query
+        symbol = param_str(query, "symbol")
+        state = param_choice(query, "state", ("Open", "Closed"))
+        market_type, nothing, limit, offset, ascending = self._paging(request)
+        if nothing or market_type not in (None, "PERP"):
+            return json_response([])
+        rows = self.engine.position_history_page(
+            account, symbol=symbol, state=state, offset=offset, limit=limit, ascending=ascending
+        )
+        return json_response(rows)  # this listing has no pagination headers
+
+    async def funding_history(
+        self, request: web.Request, account: str, body: Body
+    ) -> web.Response:
+        query = request.query
+        param_int(query, "subaccountId", maximum=65_535)
+        symbol = param_str(query, "symbol")
+        _, _, limit, offset, ascending = self._paging(request)
+        rows, total = self.engine.funding_payments_page(
+            account, symbol=symbol, offset=offset, limit=limit, ascending=ascending
+        )
+        return self._paged(rows, total, limit, offset)
 
     # -- history -----------------------------------------------------------------------------
 
@@ -382,20 +469,34 @@ class PrivateApi:
         spec = self.engine.markets.get(symbol)
         return None if spec is None else spec.market_type
 
-    def _history_page(self, request: web.Request, rows: list[dict[str, Any]]) -> web.Response:
+    def _paging(self, request: web.Request) -> tuple[str | None, bool, int, int, bool]:
+        """(market type, matches nothing, limit, offset, ascending) of a history query.
+
+        ``marketType`` may repeat; the listed markets are SPOT or PERP, so the repeated values
+        narrow to one type, to every listed type (no filter) or to none (an empty page).
+        """
         query = request.query
-        market_types = query.getall("marketType", [])
+        market_types = set(query.getall("marketType", []))
         for market_type in market_types:
             if market_type not in MARKET_TYPES:
                 raise ParamError("marketType", "Expect a valid enumeration value.")
-        if market_types:
-            rows = [row for row in rows if self._market_type(row["symbol"]) in market_types]
         limit = param_int(query, "limit", default=100, minimum=1, maximum=1000) or 100
         offset = param_int(query, "offset", default=0) or 0
-        if param_choice(query, "sortDirection", _SORT_DIRECTIONS, default="Desc") == "Asc":
-            rows = rows[::-1]  # the engine lists newest first
-        chunk, headers = page(rows, limit=limit, offset=offset)
-        return json_response(chunk, headers=headers)
+        direction = param_choice(query, "sortDirection", _SORT_DIRECTIONS, default="Desc")
+        wanted: str | None = None
+        nothing = False
+        if market_types:
+            listed = {spec.market_type for spec in self.engine.markets.values()}
+            kept = market_types & listed
+            nothing = not kept
+            if len(kept) == 1 and kept != listed:
+                wanted = next(iter(kept))
+        return wanted, nothing, limit, offset, direction == "Asc"
+
+    @staticmethod
+    def _paged(rows: list[dict[str, Any]], total: int, limit: int, offset: int) -> web.Response:
+        headers = page_headers(total, limit=limit, offset=offset)
+        return json_response(rows, headers=headers)
 
     async def fill_history(self, request: web.Request, account: str, body: Body) -> web.Response:
         query = request.query
@@ -405,32 +506,40 @@ class PrivateApi:
         until = param_int(query, "to", minimum=0)
         fill_type = param_choice(query, "fillType", _FILL_TYPES)
         param_str(query, "strategyId")
-        rows = self.engine.fills(account) if symbol is None else self._fills(account, symbol)
-        if order_id is not None:
-            rows = [row for row in rows if row["orderId"] == order_id]
-        if since is not None:
-            rows = [row for row in rows if parse_naive_datetime_ms(row["timestamp"]) >= since]
-        if until is not None:
-            rows = [row for row in rows if parse_naive_datetime_ms(row["timestamp"]) <= until]
-        if fill_type not in (None, "User"):
-            rows = []  # every fill of the fake comes from a user order
-        return self._history_page(request, rows)
-
-    def _fills(self, account: str, symbol: str) -> list[dict[str, Any]]:
-        # History filters match nothing (rather than fail) for a symbol that is not listed.
-        return self.engine.fills(account, symbol) if symbol in self.engine.markets else []
+        market_type, nothing, limit, offset, ascending = self._paging(request)
+        unlisted = symbol is not None and symbol not in self.engine.markets
+        # Every fill of the fake comes from a user order.
+        if nothing or unlisted or fill_type not in (None, "User"):
+            return self._paged([], 0, limit, offset)
+        rows, total = self.engine.fills_page(
+            account,
+            symbol=symbol,
+            order_id=order_id,
+            market_type=market_type,
+            since_ms=since,
+            until_ms=until,
+            offset=offset,
+            limit=limit,
+            ascending=ascending,
+        )
+        return self._paged(rows, total, limit, offset)
 
     async def order_history(self, request: web.Request, account: str, body: Body) -> web.Response:
         query = request.query
         symbol = param_str(query, "symbol")
         order_id = param_str(query, "orderId")
         param_str(query, "strategyId")
-        if symbol is None:
-            rows = self.engine.order_history(account)
-        elif symbol in self.engine.markets:
-            rows = self.engine.order_history(account, symbol)
-        else:
-            rows = []
-        if order_id is not None:
-            rows = [row for row in rows if row["id"] == order_id]
-        return self._history_page(request, rows)
+        market_type, nothing, limit, offset, ascending = self._paging(request)
+        if nothing or (symbol is not None and symbol not in self.engine.markets):
+            # History filters match nothing (rather than fail) for a symbol that is not listed.
+            return self._paged([], 0, limit, offset)
+        rows, total = self.engine.order_history_page(
+            account,
+            symbol=symbol,
+            order_id=order_id,
+            market_type=market_type,
+            offset=offset,
+            limit=limit,
+            ascending=ascending,
+        )
+        return self._paged(rows, total, limit, offset)

@@ -49,6 +49,7 @@ KLINE_SECONDS: Mapping[str, int] = {
 }
 _KLINE_INTERVALS = (*KLINE_SECONDS, "1month")
 _MAX_KLINES = 1_000
+_INT64_MAX = 2**63 - 1
 _MONDAY_OFFSET = 4 * 86_400  # 1970-01-01 was a Thursday; weekly candles open on Monday
 _FUNDING_INTERVAL_MS = 8 * 3_600_000
 _FUNDING_HISTORY = 270  # ~90 days of 8 h intervals
@@ -244,29 +245,7 @@ class PublicApi:
         return json_response(spec.to_wire())
 
     def _ticker(self, spec: MarketSpec, interval: str) -> dict[str, Any]:
-        now_ms = self._clock_ms()
-        since = now_ms - (7 if interval == "1w" else 1) * 86_400_000
-        trades = sorted(
-            (t for t in self.engine.recent_trades(spec.symbol, 1000) if t["timestamp"] >= since),
-            key=lambda t: (t["timestamp"], t.get("id") or 0),
-        )
-        last = self.engine.last_price(spec.symbol)
-        prices = [Decimal(t["price"]) for t in trades] or [last]
-        first = prices[0]
-        change = last - first
-        percent = (change / first * 100).quantize(Decimal("0.01")) if first else Decimal(0)
-        return {
-            "symbol": spec.symbol,
-            "firstPrice": dec(first),
-            "lastPrice": dec(last),
-            "priceChange": dec(change),
-            "priceChangePercent": dec(percent),
-            "high": dec(max(prices)),
-            "low": dec(min(prices)),
-            "volume": dec(sum((Decimal(t["quantity"]) for t in trades), Decimal(0))),
-            "quoteVolume": dec(sum((Decimal(t["quoteQuantity"]) for t in trades), Decimal(0))),
-            "trades": str(len(trades)),
-        }
+        return self.engine.ticker(spec.symbol, interval)
 
     async def ticker(self, request: web.Request) -> web.StreamResponse:
         symbol = param_str(request.query, "symbol", required=True)
@@ -344,8 +323,8 @@ class PublicApi:
         if interval is None:
             raise ParamError("interval", 'Type "KlineInterval" expects an input, but not found')
         now = self._clock_ms() // 1000
-        start = param_int(query, "startTime", required=True, minimum=0) or 0
-        end = param_int(query, "endTime", default=now, minimum=0) or 0
+        start = param_int(query, "startTime", required=True, minimum=0, maximum=_INT64_MAX) or 0
+        end = param_int(query, "endTime", default=now, minimum=0, maximum=_INT64_MAX) or 0
         param_choice(query, "priceType", ("Last", "Index", "Mark"), default="Last")
         # No candle opens in the future.
         spans = self._candle_spans(interval, start, min(end, now + 1))
@@ -364,17 +343,20 @@ class PublicApi:
     async def mark_prices(self, request: web.Request) -> web.StreamResponse:
         specs = self._specs(param_str(request.query, "symbol"))
         market_type = param_choice(request.query, "marketType", MARKET_TYPES, default="PERP")
-        next_funding = (self._clock_ms() // _FUNDING_INTERVAL_MS + 1) * _FUNDING_INTERVAL_MS
         rows: list[dict[str, Any]] = []
         for spec in specs:
             if spec.market_type != market_type:
                 continue
-            mark = self.engine.last_price(spec.symbol)
-            row: dict[str, Any] = {"symbol": spec.symbol, "markPrice": dec(mark)}
+            interval = spec.funding_interval_ms
+            next_funding = (self._clock_ms() // interval + 1) * interval
+            row: dict[str, Any] = {
+                "symbol": spec.symbol,
+                "markPrice": dec(self.engine.mark_price(spec.symbol)),
+            }
             if spec.is_perp:
                 row.update(
-                    fundingRate=dec(self._funding_rate(spec, next_funding)),
-                    indexPrice=dec(price_of(self.engine, spec.base_symbol) or mark),
+                    fundingRate=dec(self.engine.funding_rate(spec.symbol)),
+                    indexPrice=dec(self.engine.index_price(spec.symbol)),
                     nextFundingTimestamp=next_funding,
                 )
             rows.append(row)
@@ -383,10 +365,13 @@ class PublicApi:
     async def open_interest(self, request: web.Request) -> web.StreamResponse:
         specs = self._specs(param_str(request.query, "symbol"))
         now = self._clock_ms()
-        # The engine keeps no positions, so open interest is honestly zero.
         return json_response(
             [
-                {"symbol": spec.symbol, "openInterest": "0", "timestamp": now}
+                {
+                    "symbol": spec.symbol,
+                    "openInterest": dec(self.engine.open_interest(spec.symbol)),
+                    "timestamp": now,
+                }
                 for spec in specs
                 if spec.is_perp
             ]
@@ -426,9 +411,7 @@ class PublicApi:
         spec = self._spec(param_str(query, "symbol", required=True))
         limit = param_int(query, "limit", default=100, minimum=1, maximum=1000) or 100
         offset = param_int(query, "offset", default=0) or 0
-        # Newest first, like /trades; offset counts back from the newest trade.
-        newest_first = self.engine.recent_trades(spec.symbol, offset + limit)
-        return json_response(newest_first[offset : offset + limit])
+        return json_response(self.engine.recent_trades(spec.symbol, limit, offset))
 
     # -- borrow / lend -----------------------------------------------------------------------
 

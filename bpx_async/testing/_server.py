@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import json
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -32,6 +33,7 @@ from ._http import ParamError, error_response, text_error
 from ._markets import DEFAULT_ASSETS, DEFAULT_MARKETS, AssetSpec, MarketSpec
 from ._private import PrivateApi
 from ._public import PublicApi
+from ._ratelimit import RateLimits, rate_limit_middleware
 from ._ws import WebSocketHub
 
 __all__ = ["FakeExchange", "RecordedRequest"]
@@ -89,7 +91,8 @@ class FakeExchange:
     ...     client = MyClient(base_url=fx.base_url, ws_url=fx.ws_url, ...)
 
     ``clock_offset_ms`` skews the server clock (``/time``, signature freshness, engine
-    timestamps); ``faults`` injects failures; ``requests`` logs every request received.
+    timestamps); ``faults`` injects failures; ``requests`` keeps the latest
+    ``request_log_size`` requests received (0 keeps none).
     """
 
     def __init__(
@@ -102,7 +105,11 @@ class FakeExchange:
         port: int = 0,
         maker_fee: Decimal = Decimal("0.0002"),
         taker_fee: Decimal = Decimal("0.0005"),
+        request_log_size: int = 10_000,
+        rate_limits: bool = False,
     ) -> None:
+        if request_log_size < 0:
+            raise ValueError("request_log_size must not be negative")
         market_list = tuple(markets)
         self.clock_offset_ms = 0
         self.engine = MatchingEngine(
@@ -111,7 +118,12 @@ class FakeExchange:
         if seed_liquidity:
             self.engine.seed_liquidity()
         self.faults = Faults()
-        self.requests: list[RecordedRequest] = []
+        #: The exchange's request budgets (2,000 a minute; 30 for historical market data);
+        #: off unless ``rate_limits=True`` or ``fx.rate_limits.enabled = True``.
+        self.rate_limits = RateLimits(enabled=rate_limits)
+        #: The latest ``request_log_size`` requests received, oldest first (a ring: older
+        #: entries are dropped so a long run does not grow without bound).
+        self.requests: deque[RecordedRequest] = deque(maxlen=request_log_size)
         self.keys = KeyRing()
         self.verifier = Verifier(self.keys, clock_ms=self.now_ms, window_limit_ms=window_limit_ms)
         self._public = PublicApi(self.engine, _assets_for(market_list, assets), self.now_ms)
@@ -159,6 +171,38 @@ class FakeExchange:
             raise KeyError("unknown API key; call add_account first")
         self.engine.deposit(api_key, asset, Decimal(quantity))
 
+    # -- edge cases --------------------------------------------------------------------------
+
+    @property
+    def cancel_delay(self) -> float | None:
+        """When set (seconds), order cancels answer 202 with no body, as the exchange does
+        when a cancel is accepted but not yet executed, and take effect that much later (the
+        final state then arrives by WebSocket and REST). None (default) cancels at once."""
+        return self._private.cancel_delay
+
+    @cancel_delay.setter
+    def cancel_delay(self, seconds: float | None) -> None:
+        if seconds is not None and seconds < 0:
+            raise ValueError("cancel_delay must be None or a non-negative number of seconds")
+        self._private.cancel_delay = seconds
+
+    # -- perpetuals --------------------------------------------------------------------------
+
+    def set_mark_price(
+        self, symbol: str, price: str | Decimal, *, index_price: str | Decimal | None = None
+    ) -> None:
+        """Move the mark (and optionally index) price: positions, ``markPrice`` streams and
+        mark-price triggers follow at once."""
+        index = None if index_price is None else Decimal(index_price)
+        self.engine.set_mark_price(symbol, Decimal(price), index_price=index)
+
+    def settle_funding(
+        self, symbol: str | None = None, *, rate: str | Decimal | None = None
+    ) -> int:
+        """Settle one funding interval now (every perpetual when ``symbol`` is None) at
+        ``rate`` or the market's current rate; return how many positions were settled."""
+        return self.engine.settle_funding(symbol, None if rate is None else Decimal(rate))
+
     # -- lifecycle ---------------------------------------------------------------------------
 
     @property
@@ -183,7 +227,12 @@ class FakeExchange:
 
     def _application(self) -> web.Application:
         app = web.Application(
-            middlewares=[self._record, fault_middleware(self.faults), self._errors]
+            middlewares=[
+                self._record,
+                rate_limit_middleware(self.rate_limits, self.now_ms),
+                fault_middleware(self.faults),
+                self._errors,
+            ]
         )
         app.router.add_routes(self._public.routes())
         app.router.add_routes(self._private.routes())
@@ -215,6 +264,7 @@ class FakeExchange:
         runner, self._runner = self._runner, None
         if runner is None:
             return
+        self._private.drop_deferred()
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
@@ -279,3 +329,9 @@ class FakeExchange:
             return error_response(404, "RESOURCE_NOT_FOUND", "Not found")
         except web.HTTPMethodNotAllowed:
             return error_response(405, "INVALID_CLIENT_REQUEST", "Method not allowed")
+        except (ArithmeticError, ValueError) as exc:
+            # A value the handlers did not anticipate is still the client's fault: the
+            # exchange answers 400, never a 500 with a traceback.
+            return error_response(
+                400, "INVALID_CLIENT_REQUEST", f"Invalid request: {type(exc).__name__}"
+            )

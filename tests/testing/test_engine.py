@@ -431,7 +431,7 @@ def test_cancel_needs_exactly_one_of_order_id_and_client_id(
         (limit("Bid", "0.001", "100"), "INVALID_QUANTITY"),
         (limit("Bid", "1", "0.001"), "INVALID_PRICE"),
         (limit("Bid", "1", "100", symbol="DOGE_USDC"), "INVALID_MARKET"),
-        (limit("Bid", "1", "100", symbol="SOL_USDC_PERP"), "INVALID_MARKET"),
+        (limit("Bid", "20000", "100", symbol="SOL_USDC_PERP"), "INSUFFICIENT_MARGIN"),
         (limit("Bid", "1", "100", reduce_only=True), "INVALID_ORDER"),
         (OrderRequest(SOL, "Bid", "Market"), "INVALID_CLIENT_REQUEST"),
         (
@@ -447,7 +447,7 @@ def test_cancel_needs_exactly_one_of_order_id_and_client_id(
         "below-min-quantity",
         "below-min-price",
         "unknown-market",
-        "perp-not-tradable",
+        "perp-beyond-margin",
         "reduce-only-on-spot",
         "market-without-size",
         "market-with-both-sizes",
@@ -649,10 +649,10 @@ def test_a_failing_subscriber_does_not_starve_the_others_or_undo_the_order(
     def broken(kind: str, key: str, payload: dict[str, Any]) -> None:
         raise RuntimeError("listener bug")
 
+    fund(engine, "alice")
     engine.subscribe(broken)
     seen: list[str] = []
     engine.subscribe(lambda kind, key, payload: seen.append(kind))
-    fund(engine, "alice")
     with pytest.raises(RuntimeError):
         engine.execute("alice", limit("Bid", "1", "99"))
     assert "depth" in seen

@@ -146,8 +146,8 @@ async def test_nested_object_and_null_members_follow_the_signing_rules(
         http, "POST", "/wapi/v1/capital/withdrawals", headers, body={**withdrawal, "clientId": None}
     )
     # Authenticated, then refused because the fake does not model withdrawals.
-    assert reply[0] == 404
-    assert error_of(reply)["code"] == "RESOURCE_NOT_FOUND"
+    assert reply[0] == 400
+    assert error_of(reply)["code"] == "NOT_IMPLEMENTED"
 
 
 async def test_reference_test_vector_key_can_be_registered_by_api_key(
@@ -314,14 +314,15 @@ async def test_an_invalid_json_body_gets_a_plain_text_400(
     assert "parse request payload" in text
 
 
-async def test_an_unserved_private_path_is_404_only_after_authentication(
+async def test_an_unserved_private_path_is_not_implemented_only_after_authentication(
     fx: FakeExchange, http: aiohttp.ClientSession, signer: Signer
 ) -> None:
     unsigned = await send(http, "GET", "/wapi/v1/capital/deposits", {})
     assert unsigned[0] == 401
     served = await signed(http, fx, signer, "GET", "/wapi/v1/capital/deposits", "depositQueryAll")
-    assert served[0] == 404
-    assert error_of(served)["code"] == "RESOURCE_NOT_FOUND"
+    # Never a 404, which a bot would take for "no such resource".
+    assert served[0] == 400
+    assert error_of(served)["code"] == "NOT_IMPLEMENTED"
 
 
 async def test_engine_rejections_keep_their_status_and_error_body(
