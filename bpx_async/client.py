@@ -47,6 +47,8 @@ from .resources import (
     Vaults,
 )
 from .signing import MAX_WINDOW_MS, Signer, sorted_pairs
+from .streams import OverflowPolicy, Stream, StreamConnection
+from .streams._stream import DEFAULT_MAXSIZE
 
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "DEFAULT_WS_URL", "AsyncClient"]
 
@@ -158,6 +160,14 @@ class AsyncClient:
         self.timeout = _as_timeout(timeout)
         self._clock = clock or _system_clock_ms
         self._conn = _Connection(session, f"bpx_async/{__version__}")
+        # The one WebSocket of this client (and its with_options views); opened on first use.
+        self._streams = StreamConnection(
+            session=self._conn.get,
+            url=ws_url,
+            signer=self._signer,
+            window=self.window,
+            clock=lambda: self._clock(),
+        )
         self._init_resources()
 
     def _init_resources(self) -> None:
@@ -266,8 +276,26 @@ class AsyncClient:
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Close the HTTP session (unless it was passed in). Safe to call twice."""
+        """Close the WebSocket and the HTTP session (unless passed in). Safe to call twice."""
+        await self._streams.aclose()
         await self._conn.close()
+
+    # --- streams ----------------------------------------------------------------------------
+
+    @property
+    def streams(self) -> StreamConnection:
+        """The client's WebSocket connection (``client.streams.configure(...)`` tunes it)."""
+        return self._streams
+
+    def stream(
+        self,
+        streams: list[str] | tuple[str, ...] = (),
+        *,
+        overflow: OverflowPolicy = "error",
+        maxsize: int = DEFAULT_MAXSIZE,
+    ) -> Stream:
+        """A consumer of ``streams`` on the client's shared WebSocket (``async with`` it)."""
+        return Stream(self._streams, streams, overflow=overflow, maxsize=maxsize)
 
     # --- the pipeline -----------------------------------------------------------------------
 
