@@ -130,6 +130,8 @@ class StreamConnection:
         self._clock = clock
         self.options = StreamOptions()
         self.stats = StreamStats()
+        #: The jitter source of the backoff (replaceable, e.g. seeded, in tests).
+        self.random = random.Random()
         self._consumers: dict[Consumer, set[str]] = {}
         self._routes: dict[str, set[Consumer]] = {}
         self._wanted: dict[str, int] = {}  # stream -> how many consumers want it
@@ -328,7 +330,7 @@ class StreamConnection:
     def backoff(self, attempt: int) -> float:
         """Full-jitter delay before reconnect attempt ``attempt`` (1, 2, ...)."""
         ceiling = min(self.options.backoff_cap, self.options.backoff_base * 2 ** min(attempt, 30))
-        return random.uniform(0, ceiling)
+        return self.random.uniform(0, ceiling)
 
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
