@@ -139,7 +139,7 @@ async def test_refused_connections_back_off_with_growing_jittered_capped_delays(
         delays = list(stats.delays)
     assert len(delays) == 6
     ceilings = [min(0.1, 0.01 * 2**attempt) for attempt in range(1, 7)]
-    assert all(0 <= d <= c for d, c in zip(delays, ceilings))
+    assert all(0 <= d <= c for d, c in zip(delays, ceilings, strict=True))
     assert len(set(delays)) == 6  # jittered: no two equal
 
     deterministic = trader.streams
@@ -153,7 +153,7 @@ async def test_opening_fails_with_a_typed_error_when_no_connection_comes(
 ) -> None:
     trader.streams.configure(open_timeout=0.3)
     fx.ws.refuse(None)
-    with pytest.raises(StreamConnectError, match="within 0.3s"):
+    with pytest.raises(StreamConnectError, match=r"within 0\.3s"):
         async with trader.stream(["trade.SOL_USDC"]):
             pass  # pragma: no cover
     assert not trader.streams.connected
