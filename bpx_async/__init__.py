@@ -1,4 +1,4 @@
-"""bpx_async: the asyncio SDK for the Backpack Exchange REST API.
+"""bpx_async: the asyncio SDK for the Backpack Exchange REST and WebSocket APIs.
 
 >>> from bpx_async import AsyncClient
 >>> async def main() -> None:
@@ -7,6 +7,7 @@
 """
 
 from ._version import __version__
+from .book import BookState, OrderBook, OrderBooks
 from .client import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, DEFAULT_WS_URL, AsyncClient
 from .endpoints import ENDPOINTS, Endpoint
 from .errors import (
@@ -32,6 +33,21 @@ from .errors import (
 )
 from .resources.orders import MAX_BATCH_SIZE, BatchError
 from .signing import Signer
+from .streams import (
+    BookNotReadyError,
+    InvalidStreamError,
+    Stream,
+    StreamAuthError,
+    StreamClosedError,
+    StreamConnectError,
+    StreamError,
+    StreamErrorEvent,
+    StreamOptions,
+    StreamOverflowError,
+    StreamReset,
+    StreamSubscribeError,
+    decode,
+)
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -44,6 +60,8 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "BatchError",
+    "BookNotReadyError",
+    "BookState",
     "BpxError",
     "ClientClosedError",
     "ConflictError",
@@ -52,7 +70,10 @@ __all__ = [
     "Endpoint",
     "InsufficientFundsError",
     "InvalidOrderError",
+    "InvalidStreamError",
     "NotFoundError",
+    "OrderBook",
+    "OrderBooks",
     "PermissionDeniedError",
     "RateLimitError",
     "RequestTimeoutError",
@@ -61,6 +82,17 @@ __all__ = [
     "ServerError",
     "ServiceUnavailableError",
     "Signer",
+    "Stream",
+    "StreamAuthError",
+    "StreamClosedError",
+    "StreamConnectError",
+    "StreamError",
+    "StreamErrorEvent",
+    "StreamOptions",
+    "StreamOverflowError",
+    "StreamReset",
+    "StreamSubscribeError",
     "TransportError",
     "__version__",
+    "decode",
 ]

@@ -8,10 +8,11 @@ errors to exceptions -> validate the answer with the response model.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, TypeVar
@@ -20,6 +21,7 @@ import aiohttp
 from pydantic import ValidationError
 
 from ._version import __version__
+from .book import OrderBook, OrderBooks
 from .endpoints._spec import Endpoint
 from .errors import (
     ClientClosedError,
@@ -296,6 +298,19 @@ class AsyncClient:
     ) -> Stream:
         """A consumer of ``streams`` on the client's shared WebSocket (``async with`` it)."""
         return Stream(self._streams, streams, overflow=overflow, maxsize=maxsize)
+
+    def order_books(
+        self, symbols: list[str] | tuple[str, ...] = (), **options: Any
+    ) -> OrderBooks:
+        """Local order books for ``symbols`` on the shared WebSocket (``async with`` it);
+        ``options`` are those of :class:`~bpx_async.book.OrderBooks` (``speed``, ``limit`` ...)."""
+        return OrderBooks(self, symbols, **options)
+
+    @contextlib.asynccontextmanager
+    async def order_book(self, symbol: str, **options: Any) -> AsyncIterator[OrderBook]:
+        """One local order book: ``async with client.order_book("SOL_USDC") as book``."""
+        async with OrderBooks(self, [symbol], **options) as books:
+            yield books[symbol]
 
     # --- the pipeline -----------------------------------------------------------------------
 
