@@ -2,7 +2,9 @@
 private streams, ``{"stream","data"}`` frames fed by the matching engine, and fault hooks.
 
 Faithful where the exchange's behaviour is documented (https://docs.backpack.exchange/): error
-frames ``{"id": null, "error": {...}}``, every depth variant with ``e: "depth"``, a ticker
+frames ``{"id": null, "error": {...}}``, aggregated depth variants (``depth.200ms.<s>`` merges
+the deltas of each 200 ms into one message with the first ``U`` and last ``u``) that all carry
+``e: "depth"``, a ticker
 pushed every second, klines built from trades, a position snapshot without ``e`` right after
 ``account.positionUpdate`` is subscribed. Controllable for tests through ``fx.ws``: kill a
 socket (abort or Close with a code), stall data, stop answering pings, refuse connections, drop
@@ -110,6 +112,10 @@ def _error(code: int, message: str, request_id: Any = None) -> _Frame:
     return {"id": request_id, "error": {"code": code, "message": message}}
 
 
+def _price_key(level: tuple[str, Any]) -> Decimal:
+    return Decimal(level[0])
+
+
 def _naive_iso(seconds: int) -> str:
     return datetime.fromtimestamp(seconds, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
 
@@ -173,6 +179,10 @@ class WebSocketHub:
         self._tickers: dict[str, _Frame] = {}
         self._candles: dict[tuple[str, str], _Candle] = {}
         self._pusher: asyncio.Task[None] | None = None
+        #: Aggregated depth variants wait ``speed * depth_period_scale`` (1.0: 200 ms ...).
+        self.depth_period_scale = 1.0
+        self._merged: dict[str, _Frame] = {}
+        self._flushes: dict[str, asyncio.TimerHandle] = {}
 
     # -- state -------------------------------------------------------------------------------
 
@@ -393,9 +403,9 @@ class WebSocketHub:
             return
         if kind == "depth":
             payload = self._depth_faults(key, payload)
-            if not payload:
-                return
-            self._fan_out([f"depth.{speed}{key}" for speed in _DEPTH_SPEEDS], payload, None)
+            if payload:
+                self._fan_out([f"depth.{key}"], payload, None)
+                self._aggregate_depth(key, payload)
             return
         if kind == "ticker":
             self._tickers[key] = payload
@@ -431,6 +441,38 @@ class WebSocketHub:
             if ask is not None:
                 payload = {**payload, "b": [*payload.get("b", []), [str(ask[0]), "1"]]}
         return payload
+
+    # -- aggregated depth ----------------------------------------------------------------
+
+    def _aggregate_depth(self, symbol: str, payload: _Frame) -> None:
+        """Merge a delta into each subscribed aggregated variant, sent when its period ends."""
+        for speed in _DEPTH_SPEEDS[1:]:
+            stream = f"depth.{speed}{symbol}"
+            if not self.subscribers(stream):
+                continue
+            merged = self._merged.get(stream)
+            if merged is None:
+                merged = self._merged[stream] = {
+                    **payload,
+                    "a": {},
+                    "b": {},
+                }
+                period = int(speed.rstrip("ms.")) / 1000 * self.depth_period_scale
+                loop = asyncio.get_running_loop()
+                self._flushes[stream] = loop.call_later(period, self._flush_depth, stream)
+            for side in ("a", "b"):
+                for price, quantity in payload.get(side, []):
+                    merged[side][price] = quantity  # absolute quantities: the newest wins
+            merged["u"], merged["E"], merged["T"] = payload["u"], payload["E"], payload["T"]
+
+    def _flush_depth(self, stream: str) -> None:
+        self._flushes.pop(stream, None)
+        merged = self._merged.pop(stream, None)
+        if merged is None:
+            return
+        for side in ("a", "b"):
+            merged[side] = [[p, q] for p, q in sorted(merged[side].items(), key=_price_key)]
+        self._fan_out([stream], merged, account=None)
 
     # -- ticker and klines -------------------------------------------------------------------
 
@@ -515,6 +557,10 @@ class WebSocketHub:
     async def aclose(self) -> None:
         """Close every socket and stop the ticker pusher."""
         await self.close_all()
+        for handle in self._flushes.values():
+            handle.cancel()
+        self._flushes.clear()
+        self._merged.clear()
         pusher, self._pusher = self._pusher, None
         if pusher is not None and not pusher.done():
             pusher.cancel()
