@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import time
 from bisect import bisect_left, insort
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
@@ -125,6 +126,8 @@ class OrderBook:
         self._buffer: deque[DepthUpdate] = deque()
         self._straddle = False  # the next applied delta is the first after a snapshot
         self._changed: asyncio.Event | None = None
+        #: ``time.monotonic()`` when the book last left LIVE (or was created).
+        self.not_live_since = time.monotonic()
 
     def __repr__(self) -> str:
         return f"OrderBook({self.stream!r}, {self.state.value}, version={self.version})"
@@ -245,6 +248,7 @@ class OrderBook:
         self.resyncs[reason] += 1
         self.reason = reason
         self.state = BookState.SYNCING if self.last_update_id is None else BookState.RESYNCING
+        self.not_live_since = time.monotonic()
         self._buffer.clear()
         self._straddle = False
         logger.info("order book %s resyncs: %s", self.stream, reason)
@@ -285,14 +289,17 @@ class OrderBook:
 
     def on_snapshot(self, snapshot: Depth) -> SnapshotOutcome:
         """Use a REST snapshot: ``live`` (synced), ``stale`` (older than the buffer: fetch again)
-        or ``ignored`` (not needed, or the buffer did not continue it: the sync restarted)."""
-        if self.is_live or not self._buffer or snapshot.last_update_id is None:
+        or ``ignored`` (not needed, or the buffer did not continue it: the sync restarted).
+
+        With nothing buffered (a quiet market) the snapshot is taken as it is; the next delta
+        must then straddle its id, or the book resyncs.
+        """
+        if self.is_live or snapshot.last_update_id is None:
             return "ignored"
         self.snapshots += 1
         snapshot_id = snapshot.last_update_id
-        head = self._buffer[0]
-        assert head.first_update_id is not None
-        if snapshot_id < head.first_update_id - 1:
+        head = self._buffer[0] if self._buffer else None
+        if head is not None and snapshot_id < (head.first_update_id or 0) - 1:
             self.stale_snapshots += 1
             return "stale"
         self._bids.load(snapshot.bids)
@@ -327,6 +334,8 @@ class OrderBooks:
     snapshot is fetched again after a jittered delay growing from ``snapshot_delay`` to
     ``snapshot_delay_cap``; after ``snapshot_attempts`` tries each further failure is logged
     as an error (and counted in ``snapshot_failures``) while it keeps trying at the cap.
+    ``snapshot_when_idle``: a book that has not been LIVE for this many seconds and has no delta
+    to start from (a quiet market) fetches a snapshot anyway (None: only on a delta).
     """
 
     def __init__(
@@ -340,6 +349,7 @@ class OrderBooks:
         snapshot_delay: float = 0.25,
         snapshot_delay_cap: float = 5.0,
         max_buffer: int = 1000,
+        snapshot_when_idle: float | None = 1.0,
     ) -> None:
         if speed is not None and speed not in DEPTH_SPEEDS:
             raise ValueError(f"speed must be None or one of {DEPTH_SPEEDS}, got {speed!r}")
@@ -351,11 +361,13 @@ class OrderBooks:
         self.snapshot_delay = snapshot_delay
         self.snapshot_delay_cap = snapshot_delay_cap
         self.max_buffer = max_buffer
+        self.snapshot_when_idle = snapshot_when_idle
         self.snapshot_failures = 0
         self.last_error: BaseException | StreamErrorEvent | None = None
         self._initial = [self.stream_name(symbol) for symbol in symbols]
         self._books: dict[str, OrderBook] = {}
         self._fetchers: dict[str, asyncio.Task[None]] = {}
+        self._idle_watch: asyncio.Task[None] | None = None
         self._open = False
 
     def stream_name(self, symbol: str, speed: str | None = None) -> str:
@@ -386,6 +398,10 @@ class OrderBooks:
             await self._connection.wait_connected()
             for stream in self._initial:
                 await self.add(stream)
+            if self.snapshot_when_idle is not None:
+                self._idle_watch = asyncio.create_task(
+                    self._watch_idle(self.snapshot_when_idle), name="bpx-books-idle"
+                )
         except BaseException:
             await self.aclose()
             raise
@@ -404,6 +420,10 @@ class OrderBooks:
         if not self._open:
             return
         self._open = False
+        watch, self._idle_watch = self._idle_watch, None
+        if watch is not None:
+            watch.cancel()
+            await asyncio.wait({watch})
         await self._cancel_fetchers(list(self._fetchers))
         self._books.clear()
         await self._connection.detach(self)
@@ -446,10 +466,8 @@ class OrderBooks:
             if book is None:
                 return
             book.on_delta(item)
-            if book.wants_snapshot and item.stream not in self._fetchers:
-                self._fetchers[item.stream] = asyncio.create_task(
-                    self._fetch(book), name=f"bpx-snapshot-{item.stream}"
-                )
+            if book.wants_snapshot:
+                self._start_fetch(book)
         elif isinstance(item, StreamErrorEvent):
             self.last_error = item
         elif isinstance(item, StreamReset):
@@ -464,12 +482,30 @@ class OrderBooks:
         for book in self._books.values():
             book.resync("reconnect")
 
-    async def _fetch(self, book: OrderBook) -> None:
+    def _start_fetch(self, book: OrderBook, *, idle: bool = False) -> None:
+        if book.stream not in self._fetchers:
+            self._fetchers[book.stream] = asyncio.create_task(
+                self._fetch(book, idle=idle), name=f"bpx-snapshot-{book.stream}"
+            )
+
+    async def _watch_idle(self, idle: float) -> None:
+        """Sync books of quiet markets, which get no delta to start from."""
+        while True:
+            await asyncio.sleep(idle / 4)
+            if not self._connection.connected:
+                continue
+            now = time.monotonic()
+            for book in list(self._books.values()):
+                quiet = not book.is_live and not book.wants_snapshot
+                if quiet and now - book.not_live_since >= idle:
+                    self._start_fetch(book, idle=True)
+
+    async def _fetch(self, book: OrderBook, *, idle: bool = False) -> None:
         """Fetch snapshots until ``book`` no longer wants one (LIVE, or closed)."""
         delay = self.snapshot_delay
         attempt = 0
         try:
-            while book.wants_snapshot:
+            while not book.is_live and (book.wants_snapshot or (idle and attempt == 0)):
                 attempt += 1
                 try:
                     snapshot = await self._client.markets.depth(book.symbol, limit=self.limit)

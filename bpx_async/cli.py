@@ -24,6 +24,7 @@ from ._version import __version__
 from .client import DEFAULT_BASE_URL, AsyncClient
 from .errors import BpxError
 from .models.enums import KlineInterval, OrderType, Side, TimeInForce
+from .streams._watch import register as register_watch
 
 __all__ = ["Column", "build_parser", "format_cell", "main", "render_table", "to_jsonable"]
 
@@ -568,6 +569,8 @@ def build_parser() -> argparse.ArgumentParser:
     fills = command("fills", _fills, "fills of the account (signed)")
     fills.add_argument("--symbol")
     fills.add_argument("--limit", type=_positive_int, help="how many (max 1000)")
+
+    register_watch(sub, common)
 
     demo = command(
         "demo",

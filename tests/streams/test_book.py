@@ -13,7 +13,8 @@ from bpx_async import AsyncClient
 from bpx_async.book import BookState, OrderBook
 from bpx_async.testing import FakeExchange
 
-FAST_SNAPSHOTS = {"snapshot_delay": 0.02, "snapshot_delay_cap": 0.05}
+#: Fast retries; books sync from deltas only, so that the counts below are exact.
+FAST_SNAPSHOTS = {"snapshot_delay": 0.02, "snapshot_delay_cap": 0.05, "snapshot_when_idle": None}
 
 
 def same_as_exchange(book: OrderBook, fx: FakeExchange) -> bool:
@@ -176,3 +177,18 @@ async def test_cancelling_during_a_snapshot_fetch_is_clean(
     with pytest.raises(asyncio.CancelledError):
         await task
     assert not trader.streams.connected
+
+
+@hard_timeout(20)
+async def test_a_quiet_market_syncs_from_a_snapshot_alone_and_after_a_reconnect(
+    fx: FakeExchange, trader: AsyncClient
+) -> None:
+    async with trader.order_book("ETH_USDC", snapshot_when_idle=0.1) as book:
+        await book.wait_synced(timeout=5)  # no delta ever came
+        assert book.last_update_id == int(fx.engine.depth("ETH_USDC")["lastUpdateId"])
+        await limit(trader, "ETH_USDC", "Bid", "2900.00", "0.1000")  # must straddle: it does
+        await until(lambda: same_as_exchange(book, fx) and book.version >= 2)
+        await fx.ws.kill()
+        await until(lambda: book.resyncs["reconnect"] == 1)
+        await book.wait_synced(timeout=5)
+        assert sum(book.resyncs.values()) == 1
