@@ -396,8 +396,7 @@ class OrderBooks:
         self._connection.attach(self)
         try:
             await self._connection.wait_connected()
-            for stream in self._initial:
-                await self.add(stream)
+            await self._add([stream for stream in self._initial if stream not in self._books])
             if self.snapshot_when_idle is not None:
                 self._idle_watch = asyncio.create_task(
                     self._watch_idle(self.snapshot_when_idle), name="bpx-books-idle"
@@ -433,16 +432,20 @@ class OrderBooks:
         if not self._open:
             raise StreamClosedError("use the books inside `async with client.order_books(...)`")
         stream = self.stream_name(symbol, speed)
-        book = self._books.get(stream)
-        if book is None:
-            book = OrderBook(stream, max_buffer=self.max_buffer)
-            self._books[stream] = book
-            try:
-                await self._connection.subscribe(self, [stream])
-            except BaseException:
+        if stream not in self._books:
+            await self._add([stream])
+        return self._books[stream]
+
+    async def _add(self, streams: list[str]) -> None:
+        # One SUBSCRIBE (and one wait for an error frame) for all of them.
+        for stream in streams:
+            self._books[stream] = OrderBook(stream, max_buffer=self.max_buffer)
+        try:
+            await self._connection.subscribe(self, streams)
+        except BaseException:
+            for stream in streams:
                 self._books.pop(stream, None)
-                raise
-        return book
+            raise
 
     async def remove(self, symbol: str) -> None:
         """Stop keeping a book (unsubscribes when no other consumer wants the stream)."""
