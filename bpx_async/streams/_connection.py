@@ -177,12 +177,15 @@ class StreamConnection:
         streams = self._consumers.get(consumer)
         if streams is None:
             return
+        if len(self._consumers) == 1:  # the last one: closing the socket says it all
+            self._release(consumer, list(streams))
+            self._consumers.pop(consumer, None)
+            await self._stop()
+            return
         if streams:
             with contextlib.suppress(StreamSubscribeError):
                 await self.unsubscribe(consumer, list(streams))
         self._consumers.pop(consumer, None)
-        if not self._consumers:
-            await self._stop()
 
     async def wait_connected(self, timeout: float | None = None) -> None:
         """Wait until the socket is open and subscribed; :class:`StreamConnectError` if not."""
@@ -199,6 +202,15 @@ class StreamConnection:
                 f"no WebSocket connection to {self.url} within {limit:g}s{cause}"
             ) from None
 
+    def check_names(self, streams: Iterable[str]) -> None:
+        """Refuse unknown names and private streams without keys, before anything is sent."""
+        for name in streams:
+            parse_stream(name)
+            if is_private(name) and self._signer is None:
+                raise CredentialsError(
+                    f"{name} is a private stream: pass api_secret or use AsyncClient.from_env()"
+                )
+
     async def subscribe(self, consumer: Consumer, streams: Iterable[str]) -> None:
         """Add streams to a consumer; a stream new to the socket is SUBSCRIBEd.
 
@@ -207,12 +219,7 @@ class StreamConnection:
         :class:`StreamSubscribeError`, undoing this call's subscriptions.
         """
         names = list(dict.fromkeys(streams))
-        for name in names:
-            parse_stream(name)
-            if is_private(name) and self._signer is None:
-                raise CredentialsError(
-                    f"{name} is a private stream: pass api_secret or use AsyncClient.from_env()"
-                )
+        self.check_names(names)
         mine = self._consumers.get(consumer)
         if mine is None:
             raise StreamClosedError("this stream is closed")
@@ -371,6 +378,9 @@ class StreamConnection:
                 await self._serve(ws)
             except _Dropped as dropped:
                 reason, server_close = dropped.reason, dropped.server_close
+            except Exception as exc:  # a bug must not end the connection for good
+                logger.exception("WebSocket connection failed unexpectedly")
+                reason = f"internal error: {type(exc).__name__}: {exc}"
             finally:
                 self._ws = None
                 self._on_server = set()

@@ -13,7 +13,7 @@ from types import TracebackType
 from typing import Literal, get_args
 
 from ._connection import StreamConnection
-from ._names import is_private, parse_stream
+from ._names import is_private
 from .errors import StreamClosedError, StreamOverflowError
 from .events import EventsDropped, StreamErrorEvent, StreamItem, StreamReset
 
@@ -67,8 +67,9 @@ class Stream:
         self._state: Literal["new", "open", "closed"] = "new"
 
     def _check(self, names: Iterable[str]) -> None:
+        names = list(names)
+        self._connection.check_names(names)
         for name in names:
-            parse_stream(name)
             if is_private(name) and self.overflow != "error":
                 raise ValueError(
                     f"{name}: account streams only take overflow='error' (never lose an update)"
@@ -123,11 +124,12 @@ class Stream:
         """Add streams at run time (see :meth:`StreamConnection.subscribe` for errors)."""
         self._open_or_raise()
         self._check(streams)
-        self._streams.update(streams)
+        new = [name for name in streams if name not in self._streams]
+        self._streams.update(new)
         try:
             await self._connection.subscribe(self, streams)
         except BaseException:
-            self._streams.difference_update(streams)
+            self._streams.difference_update(new)
             raise
 
     async def unsubscribe(self, *streams: str) -> None:

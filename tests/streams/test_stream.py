@@ -4,9 +4,12 @@ overflow policies and cancellation, against the FakeExchange's WebSocket."""
 from __future__ import annotations
 
 import asyncio
+import base64
 from decimal import Decimal
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 from stream_support import hard_timeout, items_until, limit, market, next_item, until
 
 from bpx_async import AsyncClient, CredentialsError
@@ -120,8 +123,10 @@ async def test_invalid_stream_raises_from_subscribe_and_nothing_is_left_subscrib
 
 @hard_timeout(15)
 async def test_bad_key_fails_the_private_subscribe_with_an_auth_error(fx: FakeExchange) -> None:
-    _, stranger = fx.add_account({})
-    fx.keys._keys.clear()  # the exchange no longer knows this key
+    # a key the exchange has never seen
+    key = Ed25519PrivateKey.generate()
+    seed = key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+    stranger = base64.b64encode(seed).decode()
     async with AsyncClient(api_secret=stranger, base_url=fx.base_url, ws_url=fx.ws_url) as client:
         client.streams.configure(subscribe_grace=0.3)
         with pytest.raises(StreamAuthError) as refused:
@@ -136,9 +141,11 @@ async def test_private_stream_without_keys_is_refused_before_anything_is_sent(
 ) -> None:
     async with AsyncClient(base_url=fx.base_url, ws_url=fx.ws_url) as client:
         with pytest.raises(CredentialsError):
-            async with client.stream(["account.orderUpdate"]):
-                pass  # pragma: no cover
-    assert fx.ws.received == []
+            client.stream(["account.orderUpdate"])
+        async with client.stream(["trade.SOL_USDC"]) as stream:
+            with pytest.raises(CredentialsError):
+                await stream.subscribe("account.balanceUpdate")
+    assert [m.params for m in fx.ws.received] == [("ticker.SOL_USDC", "trade.SOL_USDC")]
 
 
 @hard_timeout(15)
