@@ -368,6 +368,7 @@ class OrderBooks:
         self._books: dict[str, OrderBook] = {}
         self._fetchers: dict[str, asyncio.Task[None]] = {}
         self._idle_watch: asyncio.Task[None] | None = None
+        self._cancelled: set[asyncio.Task[None]] = set()  # cancelled on a drop, awaited at close
         self._open = False
 
     def stream_name(self, symbol: str, speed: str | None = None) -> str:
@@ -424,6 +425,8 @@ class OrderBooks:
             watch.cancel()
             await asyncio.wait({watch})
         await self._cancel_fetchers(list(self._fetchers))
+        if self._cancelled:
+            await asyncio.wait(set(self._cancelled))
         self._books.clear()
         await self._connection.detach(self)
 
@@ -481,9 +484,15 @@ class OrderBooks:
     def disconnected(self, reason: str) -> None:
         for stream, task in list(self._fetchers.items()):
             task.cancel()
+            self._cancelled.add(task)
+            task.add_done_callback(self._cancelled.discard)
             del self._fetchers[stream]
         for book in self._books.values():
             book.resync("reconnect")
+
+    def connection_closed(self) -> None:
+        """The client was closed: stop fetching (``aclose`` still awaits the tasks)."""
+        self.disconnected("client closed")
 
     def _start_fetch(self, book: OrderBook, *, idle: bool = False) -> None:
         if book.stream not in self._fetchers:

@@ -96,6 +96,8 @@ class Consumer(Protocol):
 
     def disconnected(self, reason: str) -> None: ...
 
+    def connection_closed(self) -> None: ...
+
 
 class _Dropped(Exception):
     """The socket is gone; ``server_close`` when the exchange closed it with a Close frame."""
@@ -537,7 +539,7 @@ class StreamConnection:
         """Close the socket and refuse new consumers (the client's ``aclose`` calls this)."""
         self._closed = True
         for consumer in list(self._consumers):
-            consumer.disconnected("client closed")
+            consumer.connection_closed()
         self._consumers.clear()
         self._routes.clear()
         self._wanted.clear()

@@ -176,6 +176,11 @@ class Stream:
     def disconnected(self, reason: str) -> None:
         """Nothing to do: a :class:`StreamReset` follows once the connection is back."""
 
+    def connection_closed(self) -> None:
+        """The client was closed: iteration ends once the queue is drained."""
+        self._state = "closed"
+        self._wake()
+
     def _wake(self) -> None:
         if self._waiter is not None and not self._waiter.done():
             self._waiter.set_result(None)

@@ -255,3 +255,25 @@ async def test_a_closed_stream_refuses_to_subscribe_and_stops_iterating(
     with pytest.raises(StreamClosedError):
         await stream.subscribe("trade.BTC_USDC")
     assert [item async for item in stream] == []
+
+
+@hard_timeout(15)
+async def test_closing_the_client_ends_iteration_and_closes_the_socket(
+    fx: FakeExchange,
+) -> None:
+    client = AsyncClient(base_url=fx.base_url, ws_url=fx.ws_url)
+    async with client.stream(["trade.SOL_USDC"]) as stream:
+        reader = asyncio.create_task(_drain(stream))
+        await asyncio.sleep(0.05)
+        await client.aclose()
+        assert await asyncio.wait_for(reader, 5) == 0
+    await until(lambda: fx.websocket_count == 0)
+    with pytest.raises(StreamClosedError):
+        client.streams.attach(stream)
+
+
+async def _drain(stream: object) -> int:
+    count = 0
+    async for _ in stream:  # type: ignore[attr-defined]
+        count += 1
+    return count
