@@ -20,7 +20,7 @@ from bpx_async import OrderBook
 
 SYMBOLS = ["SOL_USDC", "BTC_USDC", "ETH_USDC"]
 ROUNDS = 4
-PAUSE_SECONDS = 0.5
+PAUSE_SECONDS = 0.3
 
 
 async def _trade_meanwhile(venue: Venue) -> None:

@@ -7,8 +7,9 @@ import asyncio
 import json
 import os
 import signal
+import subprocess
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -36,24 +37,26 @@ def _env() -> dict[str, str]:
     return env
 
 
-@pytest.fixture
-async def fake_process() -> AsyncIterator[Fake]:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bpx_async.testing", "--port", "0", "--account",
-        stdout=asyncio.subprocess.PIPE, env=_env(),
+@pytest.fixture(scope="module")
+def fake_process() -> Iterator[Fake]:
+    """One fake exchange process for the module's tests (each test uses fresh watchers)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bpx_async.testing", "--port", "0", "--account"],
+        stdout=subprocess.PIPE, text=True, env=_env(),
     )
     try:
         assert process.stdout is not None
-        lines = [
-            (await asyncio.wait_for(process.stdout.readline(), 20)).decode().strip()
-            for _ in range(4)
-        ]
-        values = [line.rsplit(" ", 1)[-1] for line in lines]
+        values = [process.stdout.readline().strip().rsplit(" ", 1)[-1] for _ in range(4)]
         yield Fake(*values)
     finally:
-        if process.returncode is None:
-            process.send_signal(signal.SIGINT)
-            await asyncio.wait_for(process.wait(), 20)
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:  # pragma: no cover - only if it hangs
+            process.kill()
+            process.wait()
+        if process.stdout is not None:
+            process.stdout.close()
 
 
 async def _watch(fake: Fake, *args: str) -> asyncio.subprocess.Process:
