@@ -41,23 +41,26 @@ INVALID_SIGNATURE = 4003
 INVALID_STREAM = 4006
 
 _DEPTH_SPEEDS = ("", "200ms.", "600ms.", "1000ms.")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, "month": 2592000}
+
+
+def _interval_seconds(interval: str) -> int | None:
+    """Seconds of a kline interval (``1s``, ``15m``, ``1month`` ...); None if it is not one."""
+    digits = interval[: len(interval) - len(interval.lstrip("0123456789"))]
+    unit = interval[len(digits) :]
+    if not digits or unit not in _UNIT_SECONDS:
+        return None
+    return int(digits) * _UNIT_SECONDS[unit]
+
+
+#: The exchange's kline intervals and their widths.
 _KLINE_SECONDS = {
-    "1s": 1,
-    "1m": 60,
-    "3m": 180,
-    "5m": 300,
-    "15m": 900,
-    "30m": 1800,
-    "1h": 3600,
-    "2h": 7200,
-    "4h": 14400,
-    "6h": 21600,
-    "8h": 28800,
-    "12h": 43200,
-    "1d": 86400,
-    "3d": 259200,
-    "1w": 604800,
-    "1month": 2592000,
+    interval: seconds
+    for interval in (
+        "1s", "1m", "3m", "5m", "15m", "30m", "1h", "2h", "4h", "6h", "8h", "12h", "1d", "3d",
+        "1w", "1month",
+    )
+    if (seconds := _interval_seconds(interval)) is not None
 }
 _SYMBOL_KINDS = ("trade.", "bookTicker.", "markPrice.", "ticker.", "openInterest.")
 #: Private event kinds of the engine; their key is the account.
