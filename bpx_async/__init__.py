@@ -1,4 +1,4 @@
-"""bpx_async: the asyncio SDK for the Backpack Exchange REST API.
+"""bpx_async: the asyncio SDK for the Backpack Exchange REST and WebSocket APIs.
 
 >>> from bpx_async import AsyncClient
 >>> async def main() -> None:
@@ -9,6 +9,7 @@
 from ._pipeline import RawResponse, RequestEvent, RetryPolicy
 from ._ratelimit import RateLimiter
 from ._version import __version__
+from .book import BookState, OrderBook, OrderBooks
 from .client import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, DEFAULT_WS_URL, AsyncClient
 from .endpoints import ENDPOINTS, Endpoint
 from .errors import (
@@ -43,6 +44,21 @@ from .errors import (
 )
 from .resources.orders import MAX_BATCH_SIZE
 from .signing import Signer
+from .streams import (
+    BookNotReadyError,
+    InvalidStreamError,
+    Stream,
+    StreamAuthError,
+    StreamClosedError,
+    StreamConnectError,
+    StreamError,
+    StreamErrorEvent,
+    StreamOptions,
+    StreamOverflowError,
+    StreamReset,
+    StreamSubscribeError,
+    decode,
+)
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -55,6 +71,8 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "BatchError",
+    "BookNotReadyError",
+    "BookState",
     "BpxError",
     "ClientClosedError",
     "ConflictError",
@@ -65,7 +83,10 @@ __all__ = [
     "EventLoopError",
     "InsufficientFundsError",
     "InvalidOrderError",
+    "InvalidStreamError",
     "NotFoundError",
+    "OrderBook",
+    "OrderBooks",
     "OutcomeUnknownError",
     "PermissionDeniedError",
     "RateLimitError",
@@ -83,7 +104,18 @@ __all__ = [
     "ServerError",
     "ServiceUnavailableError",
     "Signer",
+    "Stream",
+    "StreamAuthError",
+    "StreamClosedError",
+    "StreamConnectError",
+    "StreamError",
+    "StreamErrorEvent",
+    "StreamOptions",
+    "StreamOverflowError",
+    "StreamReset",
+    "StreamSubscribeError",
     "TransportError",
     "UnreadableResultError",
     "__version__",
+    "decode",
 ]

@@ -13,7 +13,6 @@ import json
 import os
 import sys
 from collections.abc import Callable, Coroutine, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any, TextIO
@@ -26,6 +25,7 @@ from .endpoints import ENDPOINTS, Endpoint
 from .errors import BpxError
 from .models.enums import KlineInterval, OrderType, Side, TimeInForce
 from .models.markets import Ticker
+from .streams._watch import register as register_watch
 from .tables import (
     BALANCE_COLUMNS,
     DEPTH_COLUMNS,
@@ -36,6 +36,7 @@ from .tables import (
     TICKER_COLUMNS,
     TRADE_COLUMNS,
     Column,
+    Output,
     balance_rows,
     depth_rows,
     format_cell,
@@ -76,14 +77,6 @@ _DEFAULT_CANDLES = 24
 
 
 # --- output -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Output:
-    """What a command produced: the data for ``--json`` and the text for people."""
-
-    data: Any
-    text: str
 
 
 # --- argument types ---------------------------------------------------------------------------
@@ -547,6 +540,7 @@ def build_parser() -> argparse.ArgumentParser:
         "values are text, or JSON for numbers/flags/lists; or one JSON document",
     )
     call.add_argument("--list", action="store_true", help="list every operation and exit")
+    register_watch(sub, common)
 
     demo = command(
         "demo",

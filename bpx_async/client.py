@@ -7,10 +7,11 @@ the answer.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import os
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from types import TracebackType
 from typing import Any, Literal, ParamSpec, TypeVar, overload
 from urllib.parse import urlsplit
@@ -31,6 +32,7 @@ from ._pipeline import (
 )
 from ._ratelimit import RateLimiter
 from ._version import __version__
+from .book import OrderBook, OrderBooks
 from .endpoints._spec import Endpoint
 from .errors import ClientClosedError, CredentialsError
 from .resources import (
@@ -49,6 +51,8 @@ from .resources import (
     Vaults,
 )
 from .signing import MAX_WINDOW_MS, Signer
+from .streams import OverflowPolicy, Stream, StreamConnection
+from .streams._stream import DEFAULT_MAXSIZE
 
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "DEFAULT_WS_URL", "AsyncClient"]
 
@@ -164,6 +168,15 @@ class AsyncClient:
             on_request=on_request,
         )
         self._is_view = False
+        # The one WebSocket of this client (and its with_options views); opened on first use.
+        # Private subscriptions are signed with the exchange's clock as estimated by sync_time.
+        self._streams = StreamConnection(
+            session=self._pipeline.session.get,
+            url=self.ws_url,
+            signer=self._pipeline.signer,
+            window=self._pipeline.window,
+            clock=self._pipeline.now_ms,
+        )
         self._init_resources()
 
     def _init_resources(self) -> None:
@@ -248,6 +261,7 @@ class AsyncClient:
             ),
         )
         view._is_view = True
+        view._streams = self._streams
         view._init_resources()
         return view
 
@@ -280,6 +294,11 @@ class AsyncClient:
     def clock_offset_ms(self) -> int:
         """The exchange's clock minus the local one, as last measured (0 before any sync)."""
         return self._pipeline.server_clock.offset_ms
+
+    def server_time_ms(self) -> int:
+        """The exchange's clock in ms as estimated here: the local clock plus the offset that
+        :meth:`sync_time` measured (what signed timestamps use)."""
+        return self._pipeline.now_ms()
 
     async def sync_time(self, samples: int = 5) -> int:
         """Measure the exchange's clock offset and apply it to every later signed timestamp.
@@ -323,14 +342,45 @@ class AsyncClient:
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Close the HTTP session (unless it was passed in). Safe to call twice.
+        """Close the WebSocket and the HTTP session (unless passed in). Safe to call twice.
 
         On a ``with_options`` view this retires only the view: the session belongs to the
         client the view was made from.
         """
         self._pipeline.closed = True
         if not self._is_view:
+            await self._streams.aclose()
             await self._pipeline.session.close()
+
+    # --- streams ----------------------------------------------------------------------------
+
+    @property
+    def streams(self) -> StreamConnection:
+        """The client's WebSocket connection (``client.streams.configure(...)`` tunes it)."""
+        return self._streams
+
+    def stream(
+        self,
+        streams: list[str] | tuple[str, ...] = (),
+        *,
+        overflow: OverflowPolicy = "error",
+        maxsize: int = DEFAULT_MAXSIZE,
+    ) -> Stream:
+        """A consumer of ``streams`` on the client's shared WebSocket (``async with`` it)."""
+        return Stream(self._streams, streams, overflow=overflow, maxsize=maxsize)
+
+    def order_books(
+        self, symbols: list[str] | tuple[str, ...] = (), **options: Any
+    ) -> OrderBooks:
+        """Local order books for ``symbols`` on the shared WebSocket (``async with`` it);
+        ``options`` are those of :class:`~bpx_async.book.OrderBooks` (``speed``, ``limit`` ...)."""
+        return OrderBooks(self, symbols, **options)
+
+    @contextlib.asynccontextmanager
+    async def order_book(self, symbol: str, **options: Any) -> AsyncIterator[OrderBook]:
+        """One local order book: ``async with client.order_book("SOL_USDC") as book``."""
+        async with OrderBooks(self, [symbol], **options) as books:
+            yield books[symbol]
 
     # --- entry points into the engine -----------------------------------------------------
 

@@ -28,6 +28,7 @@ __all__ = [
     "TICKER_COLUMNS",
     "TRADE_COLUMNS",
     "Column",
+    "Output",
     "balance_rows",
     "depth_rows",
     "format_cell",
@@ -38,6 +39,14 @@ __all__ = [
     "select",
     "to_jsonable",
 ]
+
+
+@dataclass(frozen=True)
+class Output:
+    """What a command produced: the data for ``--json`` and the text for people."""
+
+    data: Any
+    text: str
 
 
 def to_jsonable(value: Any, *, drop_none: bool = False) -> Any:

@@ -75,7 +75,9 @@ class Venue:
         if self.exchange is None:
             raise RuntimeError("other_trader() exists only on the fake exchange")
         api_key, api_secret = self.exchange.add_account(balances or FAKE_BALANCES)
-        client = AsyncClient(api_key, api_secret, base_url=self.exchange.base_url)
+        client = AsyncClient(
+            api_key, api_secret, base_url=self.exchange.base_url, ws_url=self.exchange.ws_url
+        )
         self._extra.append(client)
         return client
 
@@ -90,7 +92,9 @@ async def open_venue(*, live: bool, private: bool) -> AsyncIterator[Venue]:
         return
     async with FakeExchange() as exchange:
         api_key, api_secret = exchange.add_account(FAKE_BALANCES)
-        async with AsyncClient(api_key, api_secret, base_url=exchange.base_url) as client:
+        async with AsyncClient(
+            api_key, api_secret, base_url=exchange.base_url, ws_url=exchange.ws_url
+        ) as client:
             venue = Venue(client, live=False, exchange=exchange)
             try:
                 yield venue

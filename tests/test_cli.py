@@ -475,7 +475,7 @@ async def test_call_usage_errors_exit_2_with_one_line_and_send_nothing(cli: Cli)
     assert "given twice" in lines[4]
     assert "one JSON document" in lines[5]
     assert "name an operation" in lines[6]
-    assert cli.exchange.requests == []
+    assert list(cli.exchange.requests) == []
 
 
 NEGATIVE_LIMIT_BID = ("symbol=SOL_USDC", "side=Bid", "order_type=Limit", "quantity=-1", "price=1")

@@ -128,7 +128,9 @@ class FakeExchange:
         self.verifier = Verifier(self.keys, clock_ms=self.now_ms, window_limit_ms=window_limit_ms)
         self._public = PublicApi(self.engine, _assets_for(market_list, assets), self.now_ms)
         self._private = PrivateApi(self.engine, self.verifier)
-        self._hub = WebSocketHub(self.engine.markets, self.verifier)
+        self._hub = WebSocketHub(
+            self.engine.markets, self.verifier, engine=self.engine, faults=self.faults
+        )
         self._port = port
         self._runner: web.AppRunner | None = None
         self._bound_port: int | None = None
@@ -269,7 +271,7 @@ class FakeExchange:
             self._unsubscribe()
             self._unsubscribe = None
         self.faults.abort_delays()
-        await self._hub.close_all()
+        await self._hub.aclose()
         await runner.cleanup()
 
     async def __aenter__(self) -> FakeExchange:
@@ -287,6 +289,11 @@ class FakeExchange:
     async def disconnect_websockets(self, code: int = 1001) -> int:
         """Close every client WebSocket with ``code`` (to test reconnects); return how many."""
         return await self._hub.close_all(code=code)
+
+    @property
+    def ws(self) -> WebSocketHub:
+        """The WebSocket hub: its fault hooks (``kill``, ``stall``, ``refuse`` ...) and records."""
+        return self._hub
 
     @property
     def websocket_count(self) -> int:

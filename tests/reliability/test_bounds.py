@@ -71,7 +71,7 @@ async def test_decimals_are_ascii_digits_sent_as_given_or_refused(
     async with AsyncClient(api_secret=secret, base_url=fx.base_url) as client:
         with pytest.raises(RequestValidationError, match="price"):
             await client.orders.execute("SOL_USDC", "Bid", "Limit", price=price, quantity="1")
-    assert fx.requests == []
+    assert list(fx.requests) == []
 
 
 @pytest.mark.parametrize("orders", [None, {"symbol": "SOL_USDC"}, "orders", 3])
@@ -81,7 +81,7 @@ async def test_execute_batch_of_a_non_list_is_a_validation_error(
     async with AsyncClient(api_secret=secret, base_url=fx.base_url) as client:
         with pytest.raises(RequestValidationError):
             await client.orders.execute_batch(orders)
-    assert fx.requests == []
+    assert list(fx.requests) == []
 
 
 def test_a_client_used_from_a_second_event_loop_says_so() -> None:

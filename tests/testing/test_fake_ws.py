@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from typing import Any
 
@@ -292,3 +293,160 @@ async def test_disconnect_websockets_sends_the_requested_close_code(
         message = await ws.receive(timeout=RECEIVE_TIMEOUT)
         assert message.type == aiohttp.WSMsgType.CLOSE
         assert message.data == 1012
+
+
+# --- the hub's streams and fault hooks (fx.ws) ------------------------------------------------
+
+
+async def test_aggregated_depth_variant_merges_a_period_into_one_contiguous_message(
+    fx: FakeExchange, http: aiohttp.ClientSession
+) -> None:
+    trader = account(fx)
+    fx.ws.depth_period_scale = 0.5  # 100 ms for depth.200ms
+    async with http.ws_connect(fx.ws_url) as ws:
+        await subscribe(ws, ["depth.200ms.SOL_USDC"])
+        start = int(fx.engine.depth("SOL_USDC")["lastUpdateId"])
+        for price in ("145.00", "146.00", "145.00"):
+            order = {"symbol": "SOL_USDC", "side": "Bid", "orderType": "Limit", "price": price,
+                     "quantity": "1.00"}
+            await place(http, fx, trader, order)
+        frame = await receive(ws)
+    data = frame["data"]
+    assert (frame["stream"], data["e"]) == ("depth.200ms.SOL_USDC", "depth")
+    assert (data["U"], data["u"]) == (start + 1, start + 3)
+    assert data["b"] == [["145.00", "2.00"], ["146.00", "1.00"]]
+
+
+async def test_ticker_is_pushed_periodically_and_klines_are_built_from_trades(
+    fx: FakeExchange, http: aiohttp.ClientSession
+) -> None:
+    trader = account(fx)
+    fx.ws.ticker_interval = 0.02
+    async with http.ws_connect(fx.ws_url) as ws:
+        await subscribe(ws, ["ticker.SOL_USDC", "kline.1m.SOL_USDC"])
+        tickers = 0
+        while tickers < 2:
+            frame = await receive(ws)
+            tickers += frame["stream"] == "ticker.SOL_USDC"
+        assert frame["data"]["e"] == "ticker" and "T" not in frame["data"]
+        await place(http, fx, trader, {"symbol": "SOL_USDC", "side": "Bid", "orderType": "Market",
+                                       "quantity": "2.00"})
+        while (frame := await receive(ws))["stream"] != "kline.1m.SOL_USDC":
+            pass
+    kline = frame["data"]
+    assert (kline["e"], kline["X"], kline["n"], kline["v"]) == ("kline", False, 1, "2.00")
+    assert kline["t"].endswith(":00") and "T" in kline and "Z" not in kline["t"]
+
+
+async def test_private_kinds_route_to_the_account_and_its_symbol_streams(
+    fx: FakeExchange, http: aiohttp.ClientSession
+) -> None:
+    mine = account(fx)
+    async with http.ws_connect(fx.ws_url) as ws:
+        signature = mine.ws_signature(timestamp=fx.now_ms(), window=5000)
+        await subscribe(ws, ["account.balanceUpdate", "account.positionUpdate.SOL_USDC_PERP"],
+                        signature)
+        fx.ws.publish("balanceUpdate", "someone-else", {"e": "balanceUpdate", "a": "USDC"})
+        fx.ws.publish("balanceUpdate", mine.api_key, {"e": "balanceUpdate", "a": "SOL"})
+        fx.ws.publish("positionUpdate", mine.api_key, {"e": "positionOpened",
+                                                       "s": "SOL_USDC_PERP"})
+        first, second = await receive(ws), await receive(ws)
+    assert (first["stream"], first["data"]["a"]) == ("account.balanceUpdate", "SOL")
+    assert second["stream"] == "account.positionUpdate.SOL_USDC_PERP"
+
+
+async def test_position_subscription_starts_with_a_snapshot_without_e(
+    fx: FakeExchange, http: aiohttp.ClientSession
+) -> None:
+    mine = account(fx)
+    fx.ws.position_snapshot = lambda key, symbol: (
+        [{"e": "positionOpened", "s": "SOL_USDC_PERP", "q": "1"}] if key == mine.api_key else []
+    )
+    async with http.ws_connect(fx.ws_url) as ws:
+        signature = mine.ws_signature(timestamp=fx.now_ms(), window=5000)
+        await ws.send_json(
+            {"method": "SUBSCRIBE", "params": ["account.positionUpdate"], "signature": signature}
+        )
+        frame = await receive(ws)
+    assert frame == {"stream": "account.positionUpdate",
+                     "data": {"s": "SOL_USDC_PERP", "q": "1"}}
+
+
+async def test_refused_connections_get_http_503_then_connect(
+    fx: FakeExchange, http: aiohttp.ClientSession
+) -> None:
+    fx.ws.refuse(2)
+    for _ in range(2):
+        try:
+            await http.ws_connect(fx.ws_url)
+        except aiohttp.WSServerHandshakeError as refused:
+            assert refused.status == 503
+        else:  # pragma: no cover
+            raise AssertionError("the connection was not refused")
+    async with http.ws_connect(fx.ws_url):
+        assert fx.ws.connection_attempts == 3
+
+
+async def test_kill_aborts_without_a_close_frame(
+    fx: FakeExchange, http: aiohttp.ClientSession
+) -> None:
+    async with http.ws_connect(fx.ws_url) as ws:
+        await subscribe(ws, [])
+        assert await fx.ws.kill() == 1
+        message = await ws.receive(timeout=RECEIVE_TIMEOUT)
+    assert message.type in (aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.ERROR)
+
+
+async def test_stall_stops_data_but_pings_are_still_answered_unless_switched_off(
+    fx: FakeExchange, http: aiohttp.ClientSession
+) -> None:
+    trader = account(fx)
+    async with http.ws_connect(fx.ws_url, autoping=False) as ws:
+        await subscribe(ws, ["trade.SOL_USDC"])
+        fx.ws.stall()
+        await place(http, fx, trader, {"symbol": "SOL_USDC", "side": "Bid", "orderType": "Market",
+                                       "quantity": "1.00"})
+        await ws.ping(b"1")
+        assert (await ws.receive(timeout=RECEIVE_TIMEOUT)).type == aiohttp.WSMsgType.PONG
+        fx.ws.answer_pings = False
+        await ws.ping(b"2")
+        fx.ws.resume()
+        await place(http, fx, trader, {"symbol": "SOL_USDC", "side": "Bid", "orderType": "Market",
+                                       "quantity": "2.00"})
+        message = await ws.receive(timeout=RECEIVE_TIMEOUT)
+    # no pong and no trade from the stalled time: the next frame is the 2.00 trade
+    assert message.type == aiohttp.WSMsgType.TEXT
+    assert json.loads(message.data)["data"]["q"] == "2.00"
+
+
+async def test_the_hub_records_subscriptions_with_their_signed_timestamps(
+    fx: FakeExchange, http: aiohttp.ClientSession
+) -> None:
+    mine = account(fx)
+    async with http.ws_connect(fx.ws_url) as ws:
+        timestamp = fx.now_ms()
+        await subscribe(ws, ["account.orderUpdate"], mine.ws_signature(timestamp=timestamp,
+                                                                      window=5000))
+        await ws.send_json({"method": "UNSUBSCRIBE", "params": ["account.orderUpdate"]})
+        await subscribe(ws, [])
+    methods = [(m.method, m.params, m.signed_at) for m in fx.ws.received][:3]
+    assert methods == [
+        ("SUBSCRIBE", ("account.orderUpdate",), timestamp),
+        ("SUBSCRIBE", ("barrier.NOT_A_STREAM",), None),
+        ("UNSUBSCRIBE", ("account.orderUpdate",), None),
+    ]
+
+
+async def test_bad_signature_error_frame_uses_code_4003(
+    fx: FakeExchange, http: aiohttp.ClientSession
+) -> None:
+    trader = account(fx)
+    timestamp = fx.now_ms()
+    forged = [trader.api_key, account(fx).ws_signature(timestamp=timestamp, window=5000)[1],
+              str(timestamp), "5000"]
+    async with http.ws_connect(fx.ws_url) as ws:
+        await ws.send_json(
+            {"method": "SUBSCRIBE", "params": ["account.orderUpdate"], "signature": forged}
+        )
+        error = await receive(ws)
+    assert error["error"]["code"] == 4003

@@ -33,10 +33,6 @@ def api_error(cls: type[Any], status: int, code: str | None) -> Any:
     return cls(status=status, code=code, message="m", body=b"", method="POST", path="/p")
 
 
-class _NotSent(ConnectionFailedError):
-    request_sent = False
-
-
 @pytest.mark.parametrize(
     ("exc", "outcome"),
     [
@@ -51,7 +47,7 @@ class _NotSent(ConnectionFailedError):
         (RequestTimeoutError("t", method="POST", path="/p"), "unknown"),
         (ConnectionFailedError("c", method="POST", path="/p"), "unknown"),
         (ResponseValidationError("r", body=b"{", method="POST", path="/p"), "unknown"),
-        (_NotSent("n", method="POST", path="/p"), "not_sent"),
+        (ConnectionFailedError("n", method="POST", path="/p", request_sent=False), "not_sent"),
         (RequestValidationError("v"), "not_sent"),
     ],
 )

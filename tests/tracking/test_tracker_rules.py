@@ -227,18 +227,16 @@ async def test_submit_refused_by_a_503_in_front_of_the_exchange_is_not_placed_af
 async def test_an_error_that_says_the_request_was_not_sent_is_not_placed_at_once(
     venue: Venue,
 ) -> None:
-    class NotSent(ConnectionFailedError):
-        """What a transport error that knows nothing left the machine looks like."""
-
-        request_sent = False
-
     async def scenario() -> None:
         tracker = venue.tracker(stream=False)
         venue.orders.never_send = 1
-        venue.orders.never_send_error = NotSent("refused", method="POST", path="/api/v1/order")
+        venue.orders.never_send_error = ConnectionFailedError(
+            "refused", method="POST", path="/api/v1/order", request_sent=False
+        )
         order = await tracker.submit(SYMBOL, "Bid", "Limit", quantity="1", price=INSIDE_BID)
         assert order.state is OrderState.NOT_PLACED
-        assert isinstance(order.error, NotSent)
+        assert isinstance(order.error, ConnectionFailedError)
+        assert order.error.request_sent is False
         assert tracker.get(order.client_id).state is OrderState.NOT_PLACED
 
     await asyncio.wait_for(scenario(), TIMEOUT)
@@ -265,7 +263,7 @@ async def test_order_filled_while_the_stream_was_down_is_filled_after_the_reconn
         assert done.executed_quantity == Decimal("1.5")
         step = reached(tracker.audit, order.client_id, OrderState.FILLED)
         assert step.source == "reconcile"
-        after = venue.fx.requests[before:]
+        after = list(venue.fx.requests)[before:]
         paths = [(r.method, r.path) for r in after]
         assert ("GET", "/api/v1/orders") in paths  # all open orders in one call
         lookup = next(r for r in after if r.path == "/api/v1/order")
