@@ -496,6 +496,12 @@ class MatchingEngine:
       expires ``ReduceOnlyNotReduced`` when it cannot reduce it, and resting reduce-only orders
       shrink (``orderModified``) or expire as the position shrinks or closes. Liquidation is not
       modelled: a losing account's quote balance may go negative.
+    * Trigger orders wait as ``TriggerPending`` (listed among open orders, locking nothing, not
+      on the book) until their ``triggerBy`` price reaches ``triggerPrice`` from the side it
+      was on when placed; they are then placed with the same id (``triggerPlaced``) and
+      checked like a new order, or end ``TriggerFailed``. Triggers are evaluated after every
+      order and every mark/index price change, repeatedly while placed triggers trade.
+      Stop-loss / take-profit attach when their order is done, for what it executed.
     * Funds: a limit bid locks ``price * quantity`` of quote (the unused part is returned when it
       fills at a better maker price), an ask locks its base quantity. A market bid by quantity must
       be able to pay the exact cost of the fills it would make; by quote quantity it locks
