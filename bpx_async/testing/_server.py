@@ -91,8 +91,11 @@ class FakeExchange:
     ...     client = MyClient(base_url=fx.base_url, ws_url=fx.ws_url, ...)
 
     ``clock_offset_ms`` skews the server clock (``/time``, signature freshness, engine
-    timestamps); ``faults`` injects failures; ``requests`` keeps the latest
-    ``request_log_size`` requests received (0 keeps none).
+    timestamps, rate-limit windows, the ticker's 24 h window); ``faults`` injects failures;
+    ``rate_limits`` applies the exchange's request budgets (off unless ``rate_limits=True``);
+    ``cancel_delay`` turns cancels into 202 answers executed later; ``requests`` keeps the
+    latest ``request_log_size`` requests received (0 keeps none); ``set_mark_price`` and
+    ``settle_funding`` drive perpetual positions.
     """
 
     def __init__(
