@@ -561,6 +561,7 @@ class MatchingEngine:
         self._funding_rates: dict[str, Decimal] = {}
         self._leverage_limits: dict[str, Decimal] = {}
         self._triggers: dict[str, dict[str, _Order]] = {}  # symbol -> id -> pending trigger
+        self._funding_due_us: dict[str, int] = {}  # symbol -> end of the current interval
 
     # ----------------------------------------------------------------- balances
 
@@ -1020,6 +1021,21 @@ class MatchingEngine:
                     )
                     settled += 1
             self._commit(op)
+        return settled
+
+    def settle_due_funding(self) -> int:
+        """Funding on the engine clock: settle every perpetual once per funding interval
+        (``fundingInterval``, 8 h) that has ended since the previous call; the first call only
+        starts the schedule. Returns how many positions were settled."""
+        now = self._now_us()
+        settled = 0
+        for market in self._perp_markets():
+            interval = market.funding_interval_ms * 1000
+            due = self._funding_due_us.get(market.symbol, (now // interval + 1) * interval)
+            while now >= due:
+                settled += self.settle_funding(market.symbol)
+                due += interval
+            self._funding_due_us[market.symbol] = due
         return settled
 
     def net_position(self, account: str, symbol: str) -> Decimal:
