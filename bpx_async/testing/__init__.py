@@ -4,9 +4,10 @@ WebSocket APIs on 127.0.0.1 from an in-memory matching engine, with real signatu
 
 from __future__ import annotations
 
-from ._engine import EngineError, MatchingEngine, OrderRequest
+from ._engine import EngineError, MatchingEngine, OrderRequest, Protection
 from ._faults import FaultKind, FaultRule, Faults
 from ._markets import DEFAULT_ASSETS, DEFAULT_MARKETS, AssetSpec, MarketSpec
+from ._ratelimit import RateLimits
 from ._server import FakeExchange, RecordedRequest
 
 __all__ = [
@@ -21,5 +22,7 @@ __all__ = [
     "MarketSpec",
     "MatchingEngine",
     "OrderRequest",
+    "Protection",
+    "RateLimits",
     "RecordedRequest",
 ]

@@ -55,7 +55,35 @@ def _parser() -> argparse.ArgumentParser:
         help="demo account balance (repeatable; default: a spread of assets)",
     )
     parser.add_argument("--no-liquidity", action="store_true", help="start with empty order books")
+    parser.add_argument(
+        "--rate-limits",
+        action="store_true",
+        help="apply the exchange's request budgets (2000/min, 30/min for historical data)",
+    )
+    parser.add_argument(
+        "--funding-schedule",
+        action="store_true",
+        help="settle perpetual funding every 8 h of the server clock",
+    )
+    parser.add_argument(
+        "--cancel-delay",
+        type=float,
+        metavar="SECONDS",
+        help="answer cancels 202 and execute them SECONDS later",
+    )
     return parser
+
+
+def _exchange(args: argparse.Namespace) -> FakeExchange:
+    """The FakeExchange the command-line options describe."""
+    exchange = FakeExchange(
+        port=args.port,
+        seed_liquidity=not args.no_liquidity,
+        rate_limits=args.rate_limits,
+        funding_schedule=args.funding_schedule,
+    )
+    exchange.cancel_delay = args.cancel_delay
+    return exchange
 
 
 async def _serve(args: argparse.Namespace) -> None:
@@ -65,7 +93,7 @@ async def _serve(args: argparse.Namespace) -> None:
         # Windows event loops have no signal handlers; Ctrl+C then raises KeyboardInterrupt.
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signum, stop.set)
-    async with FakeExchange(port=args.port, seed_liquidity=not args.no_liquidity) as fx:
+    async with _exchange(args) as fx:
         print(f"FakeExchange listening on {fx.base_url}", flush=True)
         print(f"WebSocket: {fx.ws_url}", flush=True)
         if args.account:

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from decimal import ROUND_DOWN, Context, Decimal, InvalidOperation, localcontext
 from typing import Any
 
-from bpx_async.testing._ledger import History, RollingStats
+from bpx_async.testing._ledger import History, RollingStats, page_of
 from bpx_async.testing._markets import DEFAULT_MARKETS, MarketSpec
 from bpx_async.testing._positions import FundingPayment, Position, margin_fraction
 
@@ -496,6 +496,12 @@ class MatchingEngine:
       expires ``ReduceOnlyNotReduced`` when it cannot reduce it, and resting reduce-only orders
       shrink (``orderModified``) or expire as the position shrinks or closes. Liquidation is not
       modelled: a losing account's quote balance may go negative.
+    * Trigger orders wait as ``TriggerPending`` (listed among open orders, locking nothing, not
+      on the book) until their ``triggerBy`` price reaches ``triggerPrice`` from the side it
+      was on when placed; they are then placed with the same id (``triggerPlaced``) and
+      checked like a new order, or end ``TriggerFailed``. Triggers are evaluated after every
+      order and every mark/index price change, repeatedly while placed triggers trade.
+      Stop-loss / take-profit attach when their order is done, for what it executed.
     * Funds: a limit bid locks ``price * quantity`` of quote (the unused part is returned when it
       fills at a better maker price), an ask locks its base quantity. A market bid by quantity must
       be able to pay the exact cost of the fills it would make; by quote quantity it locks
@@ -555,6 +561,7 @@ class MatchingEngine:
         self._funding_rates: dict[str, Decimal] = {}
         self._leverage_limits: dict[str, Decimal] = {}
         self._triggers: dict[str, dict[str, _Order]] = {}  # symbol -> id -> pending trigger
+        self._funding_due_us: dict[str, int] = {}  # symbol -> end of the current interval
 
     # ----------------------------------------------------------------- balances
 
@@ -752,20 +759,18 @@ class MatchingEngine:
         ``ascending``) and how many orders match. Only the page is serialized."""
         if order_id is not None:
             found = self._orders_by_id.get(order_id)
-            matches = (
-                found is not None
-                and found.account == account
-                and (symbol is None or found.market.symbol == symbol)
-                and (market_type is None or found.market.market_type == market_type)
-            )
-            orders, total = ([found], 1) if matches and found is not None and offset == 0 else (
-                [], int(matches)
-            )
+            matching = [
+                order
+                for order in ([] if found is None else [found])
+                if order.account == account
+                and (symbol is None or order.market.symbol == symbol)
+                and (market_type is None or order.market.market_type == market_type)
+            ]
+            orders, total = page_of(matching, offset=offset, limit=limit, ascending=ascending)
         else:
             key = self._history_key(account, symbol, market_type)
-            size = len(self._orders.all(key)) if limit is None else limit
             orders, total = self._orders.page(
-                key, offset=offset, limit=size, ascending=ascending
+                key, offset=offset, limit=limit, ascending=ascending
             )
         with localcontext(_EXACT):
             return [self._order_history_json(order) for order in orders], total
@@ -793,24 +798,20 @@ class MatchingEngine:
         until = None if until_ms is None else until_ms * 1000 + 999
         if order_id is not None:
             order = self._orders_by_id.get(order_id)
-            chosen = [
+            own = order is not None and order.account == account
+            matching = [
                 fill
-                for fill in (order.fills or [] if order and order.account == account else [])
-                if (symbol is None or order is None or order.market.symbol == symbol)
+                for fill in ((order.fills or []) if order is not None and own else [])
+                if (symbol is None or fill.order.market.symbol == symbol)
                 and (market_type is None or fill.order.market.market_type == market_type)
                 and (since is None or fill.timestamp_us >= since)
                 and (until is None or fill.timestamp_us <= until)
             ]
-            total = len(chosen)
-            if not ascending:
-                chosen.reverse()
-            end = total if limit is None else offset + limit
-            fills = chosen[offset:end]
+            fills, total = page_of(matching, offset=offset, limit=limit, ascending=ascending)
         else:
             key = self._history_key(account, symbol, market_type)
-            size = len(self._fills.all(key)) if limit is None else limit
             fills, total = self._fills.page(
-                key, offset=offset, limit=size, ascending=ascending, since=since, until=until
+                key, offset=offset, limit=limit, ascending=ascending, since=since, until=until
             )
         with localcontext(_EXACT):
             return [self._fill_json(fill) for fill in fills], total
@@ -1022,6 +1023,21 @@ class MatchingEngine:
             self._commit(op)
         return settled
 
+    def settle_due_funding(self) -> int:
+        """Funding on the engine clock: settle every perpetual once per funding interval
+        (``fundingInterval``, 8 h) that has ended since the previous call; the first call only
+        starts the schedule. Returns how many positions were settled."""
+        now = self._now_us()
+        settled = 0
+        for market in self._perp_markets():
+            interval = market.funding_interval_ms * 1000
+            due = self._funding_due_us.get(market.symbol, (now // interval + 1) * interval)
+            while now >= due:
+                settled += self.settle_funding(market.symbol)
+                due += interval
+            self._funding_due_us[market.symbol] = due
+        return settled
+
     def net_position(self, account: str, symbol: str) -> Decimal:
         """Signed net quantity of the account on a perpetual (0 without a position)."""
         position = self._positions.get(symbol, {}).get(account)
@@ -1190,6 +1206,31 @@ class MatchingEngine:
             self._enforce_reduce_only(order.market, op)
         return order
 
+    @staticmethod
+    def _new_order(account: str, market: MarketSpec, req: OrderRequest, ts: int) -> _Order:
+        """The order a request describes, not yet accepted (no id)."""
+        return _Order(
+            order_id="",
+            account=account,
+            market=market,
+            side=req.side,
+            order_type=req.order_type,
+            # Held on the market's grid so every wire string has the tick/step precision.
+            quantity=None if req.quantity is None else req.quantity.quantize(market.step_size),
+            quote_quantity=req.quote_quantity,
+            price=(
+                req.price.quantize(market.tick_size)
+                if req.price is not None and req.order_type == "Limit"
+                else None
+            ),
+            time_in_force=req.time_in_force,
+            post_only=req.post_only,
+            reduce_only=req.reduce_only,
+            client_id=req.client_id,
+            self_trade_prevention=req.self_trade_prevention,
+            created_us=ts,
+        )
+
     def _place(
         self,
         account: str,
@@ -1223,27 +1264,7 @@ class MatchingEngine:
             if crosses:
                 raise EngineError(400, "INVALID_ORDER", "Order would immediately match and take")
 
-        taker = _Order(
-            order_id="",
-            account=account,
-            market=market,
-            side=req.side,
-            order_type=req.order_type,
-            # Held on the market's grid so every wire string has the tick/step precision.
-            quantity=None if req.quantity is None else req.quantity.quantize(market.step_size),
-            quote_quantity=req.quote_quantity,
-            price=(
-                req.price.quantize(market.tick_size)
-                if req.price is not None and req.order_type == "Limit"
-                else None
-            ),
-            time_in_force=req.time_in_force,
-            post_only=req.post_only,
-            reduce_only=req.reduce_only,
-            client_id=req.client_id,
-            self_trade_prevention=req.self_trade_prevention,
-            created_us=op.ts,
-        )
+        taker = self._new_order(account, market, req, op.ts)
         not_reduced = False
         if req.reduce_only:
             net = self.net_position(account, market.symbol)
@@ -1600,32 +1621,11 @@ class MatchingEngine:
             _check_grid(
                 Decimal(req.trigger_quantity), market.step_size, "Quantity", "INVALID_QUANTITY"
             )
-        order = _Order(
-            order_id="",
-            account=account,
-            market=market,
-            side=req.side,
-            order_type=req.order_type,
-            quantity=None if req.quantity is None else req.quantity.quantize(market.step_size),
-            quote_quantity=None,
-            price=(
-                req.price.quantize(market.tick_size)
-                if req.price is not None and req.order_type == "Limit"
-                else None
-            ),
-            time_in_force=req.time_in_force,
-            post_only=req.post_only,
-            reduce_only=req.reduce_only,
-            client_id=req.client_id,
-            self_trade_prevention=req.self_trade_prevention,
-            created_us=op.ts,
-            status="TriggerPending",
-            trigger_price=req.trigger_price.quantize(market.tick_size),
-            trigger_quantity=req.trigger_quantity,
-            trigger_by=req.trigger_by,
-            stop_loss=req.stop_loss,
-            take_profit=req.take_profit,
-        )
+        order = self._new_order(account, market, req, op.ts)
+        order.status = "TriggerPending"
+        order.trigger_price = req.trigger_price.quantize(market.tick_size)
+        order.trigger_quantity, order.trigger_by = req.trigger_quantity, req.trigger_by
+        order.stop_loss, order.take_profit = req.stop_loss, req.take_profit
         reference = self._reference_price(market.symbol, req.trigger_by)
         order.trigger_above = req.trigger_price >= reference
         self._pend(order, op)

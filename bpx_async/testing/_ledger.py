@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Generic, TypeVar
 
-__all__ = ["History", "RollingStats", "WindowStats"]
+__all__ = ["History", "RollingStats", "WindowStats", "page_of"]
 
 T = TypeVar("T")
 ZERO = Decimal(0)
@@ -46,7 +46,7 @@ class History(Generic[T]):
         key: Hashable,
         *,
         offset: int,
-        limit: int,
+        limit: int | None,
         ascending: bool = False,
         since: int | None = None,
         until: int | None = None,
@@ -65,14 +65,30 @@ class History(Generic[T]):
             if until is not None:
                 high = bisect.bisect_right(items, until, key=self._time)
             high = max(high, low)
-        total = high - low
-        if ascending:
-            start = low + offset
-            return items[start : min(start + limit, high)], total
-        stop = high - offset
-        if stop <= low:
-            return [], total
-        return items[max(stop - limit, low) : stop][::-1], total
+        return page_of(items, offset=offset, limit=limit, ascending=ascending, low=low, high=high)
+
+
+def page_of(
+    items: list[T],
+    *,
+    offset: int,
+    limit: int | None,
+    ascending: bool = False,
+    low: int = 0,
+    high: int | None = None,
+) -> tuple[list[T], int]:
+    """``(page, total)`` of ``items[low:high]`` (oldest first), newest first unless
+    ``ascending``; ``limit`` None takes everything from ``offset``."""
+    high = len(items) if high is None else high
+    total = high - low
+    size = total if limit is None else limit
+    if ascending:
+        start = low + offset
+        return items[start : min(start + size, high)], total
+    stop = high - offset
+    if stop <= low:
+        return [], total
+    return items[max(stop - size, low) : stop][::-1], total
 
 
 @dataclass(frozen=True)

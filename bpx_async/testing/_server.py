@@ -91,8 +91,11 @@ class FakeExchange:
     ...     client = MyClient(base_url=fx.base_url, ws_url=fx.ws_url, ...)
 
     ``clock_offset_ms`` skews the server clock (``/time``, signature freshness, engine
-    timestamps); ``faults`` injects failures; ``requests`` keeps the latest
-    ``request_log_size`` requests received (0 keeps none).
+    timestamps, rate-limit windows, the ticker's 24 h window); ``faults`` injects failures;
+    ``rate_limits`` applies the exchange's request budgets (off unless ``rate_limits=True``);
+    ``cancel_delay`` turns cancels into 202 answers executed later; ``requests`` keeps the
+    latest ``request_log_size`` requests received (0 keeps none); ``set_mark_price`` and
+    ``settle_funding`` drive perpetual positions.
     """
 
     def __init__(
@@ -107,6 +110,7 @@ class FakeExchange:
         taker_fee: Decimal = Decimal("0.0005"),
         request_log_size: int = 10_000,
         rate_limits: bool = False,
+        funding_schedule: bool = False,
     ) -> None:
         if request_log_size < 0:
             raise ValueError("request_log_size must not be negative")
@@ -121,6 +125,9 @@ class FakeExchange:
         #: The exchange's request budgets (2,000 a minute; 30 for historical market data);
         #: off unless ``rate_limits=True`` or ``fx.rate_limits.enabled = True``.
         self.rate_limits = RateLimits(enabled=rate_limits)
+        #: Settle funding every 8 h of the server clock (checked on each request), so moving
+        #: ``clock_offset_ms`` past a funding time pays it. Off: ``settle_funding()`` only.
+        self.funding_schedule = funding_schedule
         #: The latest ``request_log_size`` requests received, oldest first (a ring: older
         #: entries are dropped so a long run does not grow without bound).
         self.requests: deque[RecordedRequest] = deque(maxlen=request_log_size)
@@ -231,6 +238,7 @@ class FakeExchange:
         app = web.Application(
             middlewares=[
                 self._record,
+                self._funding_clock,
                 rate_limit_middleware(self.rate_limits, self.now_ms),
                 fault_middleware(self.faults),
                 self._errors,
@@ -257,6 +265,8 @@ class FakeExchange:
             await runner.cleanup()
             raise
         self.faults.reset_abort()
+        if self.funding_schedule:
+            self.engine.settle_due_funding()  # starts the schedule at the next funding time
         self._runner = runner
         self._bound_port = runner.addresses[0][1]
         self._unsubscribe = self.engine.subscribe(self._hub.publish)
@@ -322,6 +332,12 @@ class FakeExchange:
                 received_ms=self.now_ms(),
             )
         )
+        return await handler(request)
+
+    @web.middleware
+    async def _funding_clock(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        if self.funding_schedule:
+            self.engine.settle_due_funding()
         return await handler(request)
 
     @web.middleware

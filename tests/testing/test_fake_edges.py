@@ -270,3 +270,21 @@ async def test_budgets_are_counted_per_api_key(fx: FakeExchange) -> None:
             await one.capital.balances()
         assert (caught.value.status, caught.value.code) == (429, "TOO_MANY_REQUESTS")
         assert await other.capital.balances() == {}
+
+
+def test_the_command_line_switches_turn_on_the_edge_cases() -> None:
+    from bpx_async.testing.__main__ import _exchange, _parser
+
+    plain = _exchange(_parser().parse_args([]))
+    assert (plain.rate_limits.enabled, plain.funding_schedule, plain.cancel_delay) == (
+        False,
+        False,
+        None,
+    )
+    args = ["--rate-limits", "--funding-schedule", "--cancel-delay", "0.2"]
+    tuned = _exchange(_parser().parse_args(args))
+    assert (tuned.rate_limits.enabled, tuned.funding_schedule, tuned.cancel_delay) == (
+        True,
+        True,
+        0.2,
+    )

@@ -127,3 +127,19 @@ async def test_the_account_leverage_limit_moves_the_margin_check(
     await bot.account.update(leverage_limit="10")
     placed = await bot.orders.execute(PERP, "Bid", "Limit", quantity="100", price="140")
     assert placed.status == "New"
+
+
+async def test_the_funding_schedule_pays_when_the_server_clock_passes_a_funding_time() -> None:
+    async with FakeExchange(funding_schedule=True) as fx:
+        api_key, secret = fx.add_account({"USDC": "10000"})
+        # The client signs with the server's clock, which the test moves forward.
+        async with AsyncClient(api_key, secret, base_url=fx.base_url, clock=fx.now_ms) as client:
+            await client.orders.execute(PERP, "Bid", "Market", quantity="1")
+            assert await client.history.funding() == []
+
+            fx.clock_offset_ms += 8 * 3_600_000  # one funding interval later
+            [payment] = await client.history.funding()
+            assert payment.funding_rate == D("0.0001") and payment.quantity < 0
+
+            fx.clock_offset_ms += 16 * 3_600_000  # two more
+            assert len(await client.history.funding()) == 3
