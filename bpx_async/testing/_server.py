@@ -138,10 +138,19 @@ class FakeExchange:
         self._hub = WebSocketHub(
             self.engine.markets, self.verifier, engine=self.engine, faults=self.faults
         )
+        # Subscribing to account.positionUpdate sends the open positions first (as the exchange).
+        self._hub.position_snapshot = self._position_snapshot
         self._port = port
         self._runner: web.AppRunner | None = None
         self._bound_port: int | None = None
         self._unsubscribe: Callable[[], None] | None = None
+
+    def _position_snapshot(self, account: str, symbol: str | None) -> list[dict[str, Any]]:
+        return [
+            position
+            for position in self.engine.position_snapshot(account)
+            if symbol is None or position.get("s") == symbol
+        ]
 
     # -- clock -------------------------------------------------------------------------------
 

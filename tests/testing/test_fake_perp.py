@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from decimal import Decimal
 
@@ -143,3 +144,24 @@ async def test_the_funding_schedule_pays_when_the_server_clock_passes_a_funding_
 
             fx.clock_offset_ms += 16 * 3_600_000  # two more
             assert len(await client.history.funding()) == 3
+
+
+async def test_subscribing_to_position_updates_sends_the_open_positions_first(
+    fx: FakeExchange,
+) -> None:
+    from bpx_async.streams import PositionUpdate
+
+    api_key, secret = fx.add_account({"USDC": "10000"})
+
+    async def first_event() -> PositionUpdate:
+        async with AsyncClient(api_key, secret, base_url=fx.base_url, ws_url=fx.ws_url) as bot:
+            await bot.orders.execute(PERP, "Bid", "Market", quantity="2")
+            async with bot.stream(["account.positionUpdate"]) as stream:
+                async for event in stream:
+                    assert isinstance(event, PositionUpdate)
+                    return event
+        raise AssertionError("the stream ended without an event")
+
+    snapshot = await asyncio.wait_for(first_event(), 10)
+    assert snapshot.is_snapshot
+    assert (snapshot.symbol, snapshot.net_quantity) == (PERP, D(2))
