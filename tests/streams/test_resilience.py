@@ -32,7 +32,7 @@ async def test_killed_socket_reconnects_resubscribes_everything_and_reports_a_re
 ) -> None:
     wanted = {"trade.SOL_USDC", "depth.BTC_USDC", "account.orderUpdate"}
     async with trader.stream(sorted(wanted)) as stream:
-        assert fx.ws.subscriptions() >= wanted
+        await until(lambda: fx.ws.subscriptions() >= wanted)
         started = asyncio.get_running_loop().time()
         assert await fx.ws.kill(close_code) == 1
         items = await items_until(stream, _is_reset)
@@ -43,7 +43,8 @@ async def test_killed_socket_reconnects_resubscribes_everything_and_reports_a_re
         assert 0 <= reset.downtime <= elapsed
         # within the backoff bound (cap 0.2 s) plus the time to connect on loopback
         assert elapsed < 0.2 + 2.0
-        assert fx.ws.subscriptions() >= wanted
+        # subscriptions are acknowledged by silence: wait until the server has read them
+        await until(lambda: fx.ws.subscriptions() >= wanted)
         second = {m.connection for m in fx.ws.received if m.method == "SUBSCRIBE"}
         assert len(second) == 2  # the new socket subscribed again
         await market(trader, "SOL_USDC", "Bid", "1")
@@ -88,7 +89,7 @@ async def test_silent_stall_is_detected_by_the_data_watchdog(
     # The fake pushes the hidden ticker canary every 50 ms; the watchdog allows 300 ms.
     trader.streams.configure(silence_timeout=0.3, canary=True)
     async with trader.stream(["trade.SOL_USDC"]) as stream:
-        assert "ticker.SOL_USDC" in fx.ws.subscriptions()  # the canary
+        await until(lambda: "ticker.SOL_USDC" in fx.ws.subscriptions())  # the canary
         await asyncio.sleep(0.5)
         assert trader.streams.stats.disconnects == 0  # quiet trades, but the canary flows
         fx.ws.stall()

@@ -29,6 +29,7 @@ from bpx_async.streams import (
     Trade,
 )
 from bpx_async.testing import FakeExchange
+from bpx_async.testing._ws import ReceivedMessage
 
 
 @hard_timeout(15)
@@ -96,8 +97,12 @@ async def test_private_subscribe_is_signed_and_the_reconnect_signs_again(
         await fx.ws.kill()
         items = await items_until(stream, lambda item: type(item).__name__ == "StreamReset")
         assert items[-1].streams == frozenset({"account.orderUpdate"})  # type: ignore[union-attr]
-        signed = [m for m in fx.ws.received if m.params == ("account.orderUpdate",)]
-        assert len(signed) == 2
+
+        def signed_subscribes() -> list[ReceivedMessage]:
+            return [m for m in fx.ws.received if m.params == ("account.orderUpdate",)]
+
+        await until(lambda: len(signed_subscribes()) == 2)  # the server has read it
+        signed = signed_subscribes()
         assert signed[1].signed_at is not None and signed[1].signed_at > first[0].signed_at
         # and the new subscription works
         await trader.orders.cancel("SOL_USDC", order_id=placed.id)
