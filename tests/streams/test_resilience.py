@@ -86,32 +86,32 @@ async def test_a_server_that_accepts_then_closes_at_once_is_backed_off(
 async def test_silent_stall_is_detected_by_the_data_watchdog(
     fx: FakeExchange, trader: AsyncClient
 ) -> None:
-    # The fake pushes the hidden ticker canary every 50 ms; the watchdog allows 300 ms.
-    trader.streams.configure(silence_timeout=0.3, canary=True)
+    # The fake pushes the hidden ticker canary every 50 ms; the watchdog allows 500 ms.
+    trader.streams.configure(silence_timeout=0.5, canary=True)
     async with trader.stream(["trade.SOL_USDC"]) as stream:
         await until(lambda: "ticker.SOL_USDC" in fx.ws.subscriptions())  # the canary
-        await asyncio.sleep(0.5)
+        await asyncio.sleep(0.8)
         assert trader.streams.stats.disconnects == 0  # quiet trades, but the canary flows
         fx.ws.stall()
         started = asyncio.get_running_loop().time()
         items = await items_until(stream, _is_reset)
         fx.ws.resume()
-        assert "no data for 0.3s" in items[-1].reason  # type: ignore[union-attr]
-        assert asyncio.get_running_loop().time() - started < 0.3 + 1.5
+        assert "no data for 0.5s" in items[-1].reason  # type: ignore[union-attr]
+        assert asyncio.get_running_loop().time() - started < 0.5 + 1.5
         # the canary never reaches the consumer
         assert not any(getattr(item, "stream", "").startswith("ticker.") for item in items)
 
 
 @hard_timeout(20)
 async def test_missing_pongs_reconnect(fx: FakeExchange, trader: AsyncClient) -> None:
-    trader.streams.configure(ping_interval=0.1, pong_timeout=0.2)
+    trader.streams.configure(ping_interval=0.1, pong_timeout=0.4)
     async with trader.stream(["trade.SOL_USDC"]) as stream:
         await asyncio.sleep(0.5)
         assert trader.streams.stats.disconnects == 0  # pongs answered: all is well
         fx.ws.answer_pings = False
         items = await items_until(stream, _is_reset)
         fx.ws.answer_pings = True
-        assert "no pong within 0.2s" in items[-1].reason  # type: ignore[union-attr]
+        assert "no pong within 0.4s" in items[-1].reason  # type: ignore[union-attr]
 
 
 @hard_timeout(20)
