@@ -8,6 +8,7 @@ from ._engine import EngineError, MatchingEngine, OrderRequest
 from ._faults import FaultKind, FaultRule, Faults
 from ._markets import DEFAULT_ASSETS, DEFAULT_MARKETS, AssetSpec, MarketSpec
 from ._server import FakeExchange, RecordedRequest
+from ._ws import ReceivedMessage, WebSocketHub
 
 __all__ = [
     "DEFAULT_ASSETS",
@@ -21,5 +22,7 @@ __all__ = [
     "MarketSpec",
     "MatchingEngine",
     "OrderRequest",
+    "ReceivedMessage",
     "RecordedRequest",
+    "WebSocketHub",
 ]

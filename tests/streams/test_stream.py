@@ -28,8 +28,7 @@ from bpx_async.streams import (
     Ticker,
     Trade,
 )
-from bpx_async.testing import FakeExchange
-from bpx_async.testing._ws import ReceivedMessage
+from bpx_async.testing import FakeExchange, ReceivedMessage
 
 
 @hard_timeout(15)
