@@ -261,6 +261,8 @@ async def test_a_closed_stream_refuses_to_subscribe_and_stops_iterating(
     with pytest.raises(StreamClosedError):
         await stream.subscribe("trade.BTC_USDC")
     assert [item async for item in stream] == []
+    with pytest.raises(StreamClosedError, match="async with"):
+        await trader.stream(["trade.SOL_USDC"]).__anext__()  # never entered
 
 
 @hard_timeout(15)
