@@ -14,6 +14,7 @@ from stream_support import hard_timeout, items_until, limit, market, next_item, 
 
 from bpx_async import AsyncClient, CredentialsError
 from bpx_async.streams import (
+    BalanceUpdate,
     BookTicker,
     DepthUpdate,
     EventsDropped,
@@ -357,3 +358,18 @@ async def test_a_stream_opened_right_after_another_closed_gets_a_working_socket(
             assert isinstance(await next_item(stream), Trade)
     await until(lambda: fx.websocket_count == 0)
     assert trader.streams.stats.connects == 3
+
+
+@hard_timeout(15)
+async def test_balance_updates_arrive_typed_with_absolute_decimals(
+    fx: FakeExchange, trader: AsyncClient
+) -> None:
+    async with trader.stream(["account.balanceUpdate"]) as stream:
+        await limit(trader, "SOL_USDC", "Ask", "160.00", "3")
+        update = await next_item(stream)
+        assert isinstance(update, BalanceUpdate)
+        held = fx.engine.balances(trader.api_key or "")["SOL"]
+        assert (update.asset, update.available, update.locked) == (
+            "SOL", held["available"], held["locked"]
+        )
+        assert update.locked == Decimal(3)
