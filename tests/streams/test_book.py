@@ -7,7 +7,7 @@ import asyncio
 from decimal import Decimal
 
 import pytest
-from stream_support import hard_timeout, limit, market, until
+from stream_support import hard_timeout, limit, market, next_item, until
 
 from bpx_async import AsyncClient, BadRequestError, BookNotReadyError
 from bpx_async.book import BookState, OrderBook
@@ -234,3 +234,19 @@ async def test_waiting_for_a_book_that_cannot_sync_times_out(
             await book.wait_update(after=book.version, timeout=0.1)
         with pytest.raises(BookNotReadyError):
             _ = book.mid
+
+
+@hard_timeout(20)
+async def test_a_stream_consumer_leaving_does_not_unsubscribe_a_books_depth(
+    fx: FakeExchange, trader: AsyncClient
+) -> None:
+    async with trader.order_book("SOL_USDC", **FAST_SNAPSHOTS) as book:
+        async with trader.stream(["depth.SOL_USDC"]) as raw:
+            await limit(trader, "SOL_USDC", "Bid", "149.00", "1")
+            await book.wait_synced(timeout=5)
+            assert (await next_item(raw)).stream == "depth.SOL_USDC"  # type: ignore[union-attr]
+        assert fx.ws.subscribers("depth.SOL_USDC") == 1
+        assert not [m for m in fx.ws.received if m.method == "UNSUBSCRIBE"]
+        await limit(trader, "SOL_USDC", "Bid", "148.00", "1")
+        await until(lambda: same_as_exchange(book, fx) and book.last_update_id is not None
+                    and book.last_update_id == int(fx.engine.depth("SOL_USDC")["lastUpdateId"]))
