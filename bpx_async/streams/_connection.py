@@ -423,12 +423,13 @@ class StreamConnection:
             for task in (reader, watchdog):
                 task.cancel()
             await asyncio.wait({reader, watchdog})
-        for task in done:
-            error = task.exception()
+        # Read every finished task's outcome (so none is reported as never retrieved).
+        errors = [error for task in done if (error := task.exception()) is not None]
+        for error in errors:
             if isinstance(error, _Dropped):
                 raise error
-            if error is not None:  # e.g. a ping or pong written into a dead socket
-                raise _Dropped(f"{type(error).__name__}: {error}")
+        if errors:  # e.g. a ping or pong written into a dead socket
+            raise _Dropped(f"{type(errors[0]).__name__}: {errors[0]}")
         raise _Dropped("connection ended")  # pragma: no cover - both tasks only raise
 
     async def _read(self, ws: aiohttp.ClientWebSocketResponse) -> None:
