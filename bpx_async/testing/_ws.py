@@ -428,7 +428,9 @@ class WebSocketHub:
             return
         if kind == "ticker":
             self._tickers[key] = payload
-        self._fan_out([f"{kind}.{key}"], payload, account=None)
+        # The liquidation stream is one for all markets.
+        stream = "liquidation" if kind == "liquidation" else f"{kind}.{key}"
+        self._fan_out([stream], payload, account=None)
         if kind == "trade":
             self._on_trade(key, payload)
 

@@ -474,3 +474,14 @@ async def test_balance_updates_carry_absolute_balances_after_each_order_event(
     assert (data["e"], data["a"]) == ("balanceUpdate", "USDC")
     assert [Decimal(data[k]) for k in "ALS"] == [Decimal("99720"), Decimal("280"), 0]
     assert [Decimal(released["data"][k]) for k in "AL"] == [Decimal("100000"), 0]
+
+
+async def test_liquidations_of_every_market_go_to_the_one_liquidation_stream(
+    fx: FakeExchange, http: aiohttp.ClientSession
+) -> None:
+    async with http.ws_connect(fx.ws_url) as ws:
+        await subscribe(ws, ["liquidation"])
+        fx.ws.publish("liquidation", "SOL_USDC_PERP", {"e": "liquidation", "s": "SOL_USDC_PERP"})
+        frame = await receive(ws)
+    assert frame == {"stream": "liquidation",
+                     "data": {"e": "liquidation", "s": "SOL_USDC_PERP"}}
