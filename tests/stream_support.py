@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from bpx_async import AsyncClient
@@ -72,8 +72,3 @@ async def limit(client: AsyncClient, symbol: str, side: str, price: str, quantit
     return await client.orders.execute(
         symbol=symbol, side=side, order_type="Limit", price=price, quantity=quantity
     )
-
-
-async def aiter_items(stream: Stream) -> AsyncIterator[StreamItem]:
-    async for item in stream:
-        yield item

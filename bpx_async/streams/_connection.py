@@ -31,7 +31,7 @@ from .errors import (
     StreamConnectError,
     StreamSubscribeError,
 )
-from .events import StreamErrorEvent, StreamItem, StreamReset, decode_payload
+from .events import StreamErrorEvent, StreamItem, StreamReset, decode, decode_payload
 
 __all__ = ["StreamConnection", "StreamOptions", "StreamStats"]
 
@@ -294,7 +294,7 @@ class StreamConnection:
             for group in (public, private):
                 if group:
                     await self._subscribe_group(ws, group, check=check)
-        except (ConnectionError, aiohttp.ClientError, RuntimeError) as exc:
+        except (ConnectionError, aiohttp.ClientError, RuntimeError, asyncio.TimeoutError) as exc:
             # The socket died under us: the reader notices, and the next connection
             # subscribes everything wanted.
             logger.debug("send failed (%s); resubscribing after reconnect", exc)
@@ -343,6 +343,9 @@ class StreamConnection:
 
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
+        # This run's own state: a run being stopped must not touch the next one's.
+        connected, lock = self._connected, self._lock
+        assert connected is not None and lock is not None
         attempt = 0
         down_since: float | None = None
         reason = ""
@@ -369,14 +372,13 @@ class StreamConnection:
             self._last_data = self._last_pong = connected_at
             server_close = False
             try:
-                assert self._lock is not None and self._connected is not None
-                async with self._lock:
+                async with lock:
                     self._on_server = set()
                     await self._send_changes(ws, check=False)
                     self._ws = ws
                 if down_since is not None:
                     self._broadcast_reset(reason, connected_at - down_since)
-                self._connected.set()
+                connected.set()
                 await self._serve(ws)
             except _Dropped as dropped:
                 reason, server_close = dropped.reason, dropped.server_close
@@ -384,10 +386,10 @@ class StreamConnection:
                 logger.exception("WebSocket connection failed unexpectedly")
                 reason = f"internal error: {type(exc).__name__}: {exc}"
             finally:
-                self._ws = None
-                self._on_server = set()
-                if self._connected is not None:
-                    self._connected.clear()
+                if self._ws is ws:
+                    self._ws = None
+                    self._on_server = set()
+                connected.clear()
                 with contextlib.suppress(Exception):
                     await asyncio.wait_for(ws.close(), self.options.close_timeout)
             down_since = loop.time()
@@ -421,12 +423,13 @@ class StreamConnection:
             for task in (reader, watchdog):
                 task.cancel()
             await asyncio.wait({reader, watchdog})
-        for task in done:
-            error = task.exception()
+        # Read every finished task's outcome (so none is reported as never retrieved).
+        errors = [error for task in done if (error := task.exception()) is not None]
+        for error in errors:
             if isinstance(error, _Dropped):
                 raise error
-            if error is not None:  # e.g. a ping or pong written into a dead socket
-                raise _Dropped(f"{type(error).__name__}: {error}")
+        if errors:  # e.g. a ping or pong written into a dead socket
+            raise _Dropped(f"{type(errors[0]).__name__}: {errors[0]}")
         raise _Dropped("connection ended")  # pragma: no cover - both tasks only raise
 
     async def _read(self, ws: aiohttp.ClientWebSocketResponse) -> None:
@@ -506,8 +509,6 @@ class StreamConnection:
         logger.debug("WebSocket control frame ignored: %.200r", frame)
 
     def _on_error(self, frame: dict[str, Any]) -> None:
-        from .events import decode
-
         error = decode(frame)
         assert isinstance(error, StreamErrorEvent)
         self.stats.error_frames += 1

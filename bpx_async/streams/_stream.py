@@ -191,6 +191,8 @@ class Stream:
         return self
 
     async def __anext__(self) -> StreamItem:
+        if self._state == "new":
+            raise StreamClosedError("iterate the stream inside `async with client.stream(...)`")
         while True:
             if self._overflowed:
                 raise StreamOverflowError(

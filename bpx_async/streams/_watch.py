@@ -161,10 +161,12 @@ async def _watch_depth(client: AsyncClient, args: argparse.Namespace, out: TextI
     )
     seen = 0
     last_draw = 0.0
+    dirty = False  # a change not drawn yet (redraws are throttled)
     async with client.order_books(args.symbols, speed=args.speed) as books:
         versions = {book.stream: -1 for book in books}
         while args.count is None or seen < args.count:
-            changed = await _next_change(list(books), versions)
+            wait = max(0.0, last_draw + 1 / _REDRAWS_PER_SECOND - time.monotonic())
+            changed = await _next_change(list(books), versions, wait if dirty else None)
             for book in changed:
                 versions[book.stream] = book.version
                 seen += 1
@@ -174,25 +176,27 @@ async def _watch_depth(client: AsyncClient, args: argparse.Namespace, out: TextI
                     row = _top_row(book)
                     out.write(render_table(columns, [row]).splitlines()[-1] + "\n")
                     out.flush()
-            if redraw and time.monotonic() - last_draw >= 1 / _REDRAWS_PER_SECOND:
-                last_draw = time.monotonic()
+            dirty = redraw and (dirty or bool(changed))
+            if dirty and time.monotonic() - last_draw >= 1 / _REDRAWS_PER_SECOND:
+                last_draw, dirty = time.monotonic(), False
                 rows = [_top_row(book) for book in books]
                 out.write(_CLEAR + render_table(columns, rows) + "\n")
                 out.flush()
 
 
-async def _next_change(books: list[OrderBook], versions: dict[str, int]) -> list[OrderBook]:
-    """Wait until some book's version moved past what was shown; return those books."""
-    while True:
-        changed = [book for book in books if book.version > versions[book.stream]]
-        if changed:
-            return changed
-        waits = [
-            asyncio.ensure_future(book.wait_update(after=versions[book.stream])) for book in books
-        ]
-        try:
-            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            for wait in waits:
-                wait.cancel()
-            await asyncio.wait(waits)
+async def _next_change(
+    books: list[OrderBook], versions: dict[str, int], timeout: float | None
+) -> list[OrderBook]:
+    """The books whose version moved past what was shown, waiting for one at most
+    ``timeout`` seconds (None: as long as it takes); may be empty after a timeout."""
+    changed = [book for book in books if book.version > versions[book.stream]]
+    if changed:
+        return changed
+    waits = [asyncio.ensure_future(book.wait_update(after=versions[book.stream])) for book in books]
+    try:
+        await asyncio.wait(waits, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for wait in waits:
+            wait.cancel()
+        await asyncio.wait(waits)
+    return [book for book in books if book.version > versions[book.stream]]

@@ -9,6 +9,7 @@ from ._faults import FaultKind, FaultRule, Faults
 from ._markets import DEFAULT_ASSETS, DEFAULT_MARKETS, AssetSpec, MarketSpec
 from ._ratelimit import RateLimits
 from ._server import FakeExchange, RecordedRequest
+from ._ws import ReceivedMessage, WebSocketHub
 
 __all__ = [
     "DEFAULT_ASSETS",
@@ -24,5 +25,7 @@ __all__ = [
     "OrderRequest",
     "Protection",
     "RateLimits",
+    "ReceivedMessage",
     "RecordedRequest",
+    "WebSocketHub",
 ]

@@ -2,13 +2,14 @@
 private streams, ``{"stream","data"}`` frames fed by the matching engine, and fault hooks.
 
 Faithful where the exchange's behaviour is documented (https://docs.backpack.exchange/): error
-frames ``{"id": null, "error": {...}}``, aggregated depth variants (``depth.200ms.<s>`` merges
+frames ``{"id": null, "error": {...}}``; aggregated depth variants (``depth.200ms.<s>`` merges
 the deltas of each 200 ms into one message with the first ``U`` and last ``u``) that all carry
-``e: "depth"``, a ticker
-pushed every second, klines built from trades, a position snapshot without ``e`` right after
-``account.positionUpdate`` is subscribed. Controllable for tests through ``fx.ws``: kill a
-socket (abort or Close with a code), stall data, stop answering pings, refuse connections, drop
-depth frames (a gap), cross the book, serve a stale REST snapshot, inject any frame.
+``e: "depth"``; a ticker pushed every second; klines built from trades; absolute balance updates
+derived from the engine's balances after each order event (unless the engine sends its own); a
+position snapshot without ``e`` right after ``account.positionUpdate`` is subscribed.
+Controllable for tests through ``fx.ws``: kill a socket (abort or Close with a code), stall
+data, stop answering pings, refuse connections, drop depth frames (a gap), cross the book, serve
+a stale REST snapshot, inject any frame.
 """
 
 from __future__ import annotations
@@ -186,6 +187,9 @@ class WebSocketHub:
         self.depth_period_scale = 1.0
         self._merged: dict[str, _Frame] = {}
         self._flushes: dict[str, asyncio.TimerHandle] = {}
+        #: account -> asset -> (available, locked, staked) last sent on account.balanceUpdate
+        self._balances_sent: dict[str, dict[str, tuple[Decimal, Decimal, Decimal]]] = {}
+        self._engine_sends_balances = False
 
     # -- state -------------------------------------------------------------------------------
 
@@ -383,6 +387,9 @@ class WebSocketHub:
             return
         for stream in private:
             connection.private[stream] = api_key
+            if stream == "account.balanceUpdate" and self._engine is not None:
+                # No snapshot is sent (as on the exchange); later changes are compared to this.
+                self._balances_sent[api_key] = self._balance_state(api_key)
             if stream.startswith("account.positionUpdate"):
                 symbol = stream.split(".", 2)[2] if stream.count(".") >= 2 else None
                 for position in self.position_snapshot(api_key, symbol):
@@ -398,6 +405,15 @@ class WebSocketHub:
         symbol, ``account.<kind>.<symbol>``; public kinds (key = symbol) to ``<kind>.<symbol>``,
         and ``depth`` to every depth variant. Trades also feed the kline streams.
         """
+        if kind == "balanceUpdate":
+            self._engine_sends_balances = True
+        elif kind == "orderUpdate" and not self._engine_sends_balances:
+            # Balances change with orders: derive account.balanceUpdate once the engine's
+            # operation is complete (an engine that sends its own is used instead).
+            try:
+                asyncio.get_running_loop().call_soon(self._derive_balances, key)
+            except RuntimeError:  # called outside the event loop: nothing can be waiting
+                self._derive_balances(key)
         if kind in _PRIVATE_KINDS:
             streams = [f"account.{kind}"]
             if isinstance(payload.get("s"), str) and kind not in _UNSCOPED_PRIVATE:
@@ -412,7 +428,9 @@ class WebSocketHub:
             return
         if kind == "ticker":
             self._tickers[key] = payload
-        self._fan_out([f"{kind}.{key}"], payload, account=None)
+        # The liquidation stream is one for all markets.
+        stream = "liquidation" if kind == "liquidation" else f"{kind}.{key}"
+        self._fan_out([stream], payload, account=None)
         if kind == "trade":
             self._on_trade(key, payload)
 
@@ -444,6 +462,31 @@ class WebSocketHub:
             if ask is not None:
                 payload = {**payload, "b": [*payload.get("b", []), [str(ask[0]), "1"]]}
         return payload
+
+    # -- balances --------------------------------------------------------------------------
+
+    def _balance_state(self, account: str) -> dict[str, tuple[Decimal, Decimal, Decimal]]:
+        assert self._engine is not None
+        return {
+            asset: (held["available"], held["locked"], held["staked"])
+            for asset, held in self._engine.balances(account).items()
+        }
+
+    def _derive_balances(self, account: str) -> None:
+        sent = self._balances_sent.get(account)
+        if self._engine_sends_balances or self._engine is None or sent is None:
+            return
+        if not any(c.private.get("account.balanceUpdate") == account for c in self._live):
+            return
+        now_us = time.time_ns() // 1000
+        for asset, state in self._balance_state(account).items():
+            if sent.get(asset) == state:
+                continue
+            sent[asset] = state
+            available, locked, staked = (format(value, "f") for value in state)
+            payload = {"e": "balanceUpdate", "E": now_us, "T": now_us, "a": asset,
+                       "A": available, "L": locked, "S": staked}
+            self._fan_out(["account.balanceUpdate"], payload, account=account)
 
     # -- aggregated depth ----------------------------------------------------------------
 

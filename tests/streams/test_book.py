@@ -7,9 +7,9 @@ import asyncio
 from decimal import Decimal
 
 import pytest
-from stream_support import hard_timeout, limit, market, until
+from stream_support import hard_timeout, limit, market, next_item, until
 
-from bpx_async import AsyncClient
+from bpx_async import AsyncClient, BadRequestError, BookNotReadyError
 from bpx_async.book import BookState, OrderBook
 from bpx_async.testing import FakeExchange
 
@@ -192,3 +192,61 @@ async def test_a_quiet_market_syncs_from_a_snapshot_alone_and_after_a_reconnect(
         await until(lambda: book.resyncs["reconnect"] == 1)
         await book.wait_synced(timeout=5)
         assert sum(book.resyncs.values()) == 1
+
+
+@hard_timeout(20)
+async def test_failing_snapshots_are_retried_counted_and_reported(
+    fx: FakeExchange, trader: AsyncClient
+) -> None:
+    # 400, not 5xx: a client-side retry policy must not absorb the failures under test
+    fx.faults.add("status", status=400, path="/api/v1/depth", times=3)
+    options = {**FAST_SNAPSHOTS, "snapshot_attempts": 2}
+    async with trader.order_books(["SOL_USDC"], **options) as books:
+        await limit(trader, "SOL_USDC", "Bid", "149.00", "1")
+        await books["SOL_USDC"].wait_synced(timeout=5)
+        assert snapshot_requests(fx, "SOL_USDC") == 4
+        assert books.snapshot_failures == 2  # attempts 2 and 3 were past the bound
+        assert isinstance(books.last_error, BadRequestError)
+        assert same_as_exchange(books["SOL_USDC"], fx)
+
+
+@hard_timeout(20)
+async def test_removing_a_book_unsubscribes_its_stream(
+    fx: FakeExchange, trader: AsyncClient
+) -> None:
+    async with trader.order_books(["SOL_USDC", "BTC_USDC"], **FAST_SNAPSHOTS) as books:
+        await until(lambda: fx.ws.subscribers("depth.BTC_USDC") == 1)
+        await books.remove("BTC_USDC")
+        await until(lambda: fx.ws.subscribers("depth.BTC_USDC") == 0)
+        assert [book.stream for book in books] == ["depth.SOL_USDC"]
+        with pytest.raises(KeyError):
+            books["BTC_USDC"]
+
+
+@hard_timeout(20)
+async def test_waiting_for_a_book_that_cannot_sync_times_out(
+    fx: FakeExchange, trader: AsyncClient
+) -> None:
+    async with trader.order_book("SOL_USDC", **FAST_SNAPSHOTS) as book:  # no delta comes
+        with pytest.raises(asyncio.TimeoutError):
+            await book.wait_synced(timeout=0.1)
+        with pytest.raises(asyncio.TimeoutError):
+            await book.wait_update(after=book.version, timeout=0.1)
+        with pytest.raises(BookNotReadyError):
+            _ = book.mid
+
+
+@hard_timeout(20)
+async def test_a_stream_consumer_leaving_does_not_unsubscribe_a_books_depth(
+    fx: FakeExchange, trader: AsyncClient
+) -> None:
+    async with trader.order_book("SOL_USDC", **FAST_SNAPSHOTS) as book:
+        async with trader.stream(["depth.SOL_USDC"]) as raw:
+            await limit(trader, "SOL_USDC", "Bid", "149.00", "1")
+            await book.wait_synced(timeout=5)
+            assert (await next_item(raw)).stream == "depth.SOL_USDC"  # type: ignore[union-attr]
+        assert fx.ws.subscribers("depth.SOL_USDC") == 1
+        assert not [m for m in fx.ws.received if m.method == "UNSUBSCRIBE"]
+        await limit(trader, "SOL_USDC", "Bid", "148.00", "1")
+        await until(lambda: same_as_exchange(book, fx) and book.last_update_id is not None
+                    and book.last_update_id == int(fx.engine.depth("SOL_USDC")["lastUpdateId"]))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from bpx_async.book import BookState, OrderBook
 from bpx_async.models.markets import Depth
@@ -131,3 +133,76 @@ def test_only_depth_streams_make_books() -> None:
     with pytest.raises(InvalidStreamError):
         OrderBook("trade.SOL_USDC")
     assert OrderBook("depth.200ms.SOL_USDC").symbol == "SOL_USDC"
+
+
+# --- properties -------------------------------------------------------------------------------
+
+
+#: One level change: (side, ticks from the mid, quantity; 0 removes the level).
+_change = st.tuples(
+    st.sampled_from("ab"), st.integers(1, 12), st.sampled_from(["0", "0.00", "1", "2.5", "7"])
+)
+
+
+def _messages(changes: list[tuple[str, int, str]], cuts: list[int]) -> list[DepthUpdate]:
+    """Split ``changes`` into contiguous messages (one update id per change), like the engine."""
+    messages, start, next_id = [], 0, 101
+    bounds = sorted({c % (len(changes) + 1) for c in cuts} | {len(changes)})
+    for end in bounds:
+        if end <= start:
+            continue
+        group = changes[start:end]
+        asks = [[str(D("18.65") + D("0.01") * t), q] for side, t, q in group if side == "a"]
+        bids = [[str(D("18.65") - D("0.01") * t), q] for side, t, q in group if side == "b"]
+        messages.append(delta(next_id, next_id + len(group) - 1, asks=asks, bids=bids))
+        next_id += len(group)
+        start = end
+    return messages
+
+
+def _reference(changes: list[tuple[str, int, str]]) -> tuple[dict[D, D], dict[D, D]]:
+    asks = {D("18.70"): D(5), D("18.80"): D(6)}
+    bids = {D("18.50"): D(3), D("18.60"): D(4)}
+    for side, ticks, quantity in changes:
+        levels = asks if side == "a" else bids
+        price = D("18.65") + D("0.01") * ticks if side == "a" else D("18.65") - D("0.01") * ticks
+        if D(quantity):
+            levels[price] = D(quantity)
+        else:
+            levels.pop(price, None)
+    return asks, bids
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_change, min_size=1, max_size=40), st.lists(st.integers(0, 60), max_size=10),
+       st.lists(st.integers(0, 60), max_size=5))
+def test_contiguous_messages_with_duplicates_rebuild_the_reference_book(
+    changes: list[tuple[str, int, str]], cuts: list[int], repeats: list[int]
+) -> None:
+    book = live_book(100)
+    messages = _messages(changes, cuts)
+    for index, message in enumerate(messages):
+        book.on_delta(message)
+        if index in repeats:
+            book.on_delta(message)  # a duplicate changes nothing
+    asks, bids = _reference(changes)
+    assert book.is_live
+    assert list(book.asks()) == sorted(asks.items())
+    assert list(book.bids()) == sorted(bids.items(), reverse=True)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_change, min_size=2, max_size=40), st.lists(st.integers(0, 60), max_size=10),
+       st.integers(0, 60))
+def test_a_lost_message_is_always_detected_before_the_book_is_read_again(
+    changes: list[tuple[str, int, str]], cuts: list[int], lost: int
+) -> None:
+    book = live_book(100)
+    messages = _messages(changes, cuts)
+    assume(len(messages) >= 2)
+    lost %= len(messages) - 1  # any message but the last (a later one reveals the gap)
+    for index, message in enumerate(messages):
+        if index != lost:
+            book.on_delta(message)
+    assert not book.is_live
+    assert book.resyncs == {"gap": 1}

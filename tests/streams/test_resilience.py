@@ -32,7 +32,7 @@ async def test_killed_socket_reconnects_resubscribes_everything_and_reports_a_re
 ) -> None:
     wanted = {"trade.SOL_USDC", "depth.BTC_USDC", "account.orderUpdate"}
     async with trader.stream(sorted(wanted)) as stream:
-        assert fx.ws.subscriptions() >= wanted
+        await until(lambda: fx.ws.subscriptions() >= wanted)
         started = asyncio.get_running_loop().time()
         assert await fx.ws.kill(close_code) == 1
         items = await items_until(stream, _is_reset)
@@ -43,7 +43,8 @@ async def test_killed_socket_reconnects_resubscribes_everything_and_reports_a_re
         assert 0 <= reset.downtime <= elapsed
         # within the backoff bound (cap 0.2 s) plus the time to connect on loopback
         assert elapsed < 0.2 + 2.0
-        assert fx.ws.subscriptions() >= wanted
+        # subscriptions are acknowledged by silence: wait until the server has read them
+        await until(lambda: fx.ws.subscriptions() >= wanted)
         second = {m.connection for m in fx.ws.received if m.method == "SUBSCRIBE"}
         assert len(second) == 2  # the new socket subscribed again
         await market(trader, "SOL_USDC", "Bid", "1")
@@ -85,32 +86,32 @@ async def test_a_server_that_accepts_then_closes_at_once_is_backed_off(
 async def test_silent_stall_is_detected_by_the_data_watchdog(
     fx: FakeExchange, trader: AsyncClient
 ) -> None:
-    # The fake pushes the hidden ticker canary every 50 ms; the watchdog allows 300 ms.
-    trader.streams.configure(silence_timeout=0.3, canary=True)
+    # The fake pushes the hidden ticker canary every 50 ms; the watchdog allows 500 ms.
+    trader.streams.configure(silence_timeout=0.5, canary=True)
     async with trader.stream(["trade.SOL_USDC"]) as stream:
-        assert "ticker.SOL_USDC" in fx.ws.subscriptions()  # the canary
-        await asyncio.sleep(0.5)
+        await until(lambda: "ticker.SOL_USDC" in fx.ws.subscriptions())  # the canary
+        await asyncio.sleep(0.8)
         assert trader.streams.stats.disconnects == 0  # quiet trades, but the canary flows
         fx.ws.stall()
         started = asyncio.get_running_loop().time()
         items = await items_until(stream, _is_reset)
         fx.ws.resume()
-        assert "no data for 0.3s" in items[-1].reason  # type: ignore[union-attr]
-        assert asyncio.get_running_loop().time() - started < 0.3 + 1.5
+        assert "no data for 0.5s" in items[-1].reason  # type: ignore[union-attr]
+        assert asyncio.get_running_loop().time() - started < 0.5 + 1.5
         # the canary never reaches the consumer
         assert not any(getattr(item, "stream", "").startswith("ticker.") for item in items)
 
 
 @hard_timeout(20)
 async def test_missing_pongs_reconnect(fx: FakeExchange, trader: AsyncClient) -> None:
-    trader.streams.configure(ping_interval=0.1, pong_timeout=0.2)
+    trader.streams.configure(ping_interval=0.1, pong_timeout=0.4)
     async with trader.stream(["trade.SOL_USDC"]) as stream:
         await asyncio.sleep(0.5)
         assert trader.streams.stats.disconnects == 0  # pongs answered: all is well
         fx.ws.answer_pings = False
         items = await items_until(stream, _is_reset)
         fx.ws.answer_pings = True
-        assert "no pong within 0.2s" in items[-1].reason  # type: ignore[union-attr]
+        assert "no pong within 0.4s" in items[-1].reason  # type: ignore[union-attr]
 
 
 @hard_timeout(20)

@@ -14,10 +14,13 @@ from stream_support import hard_timeout, items_until, limit, market, next_item, 
 
 from bpx_async import AsyncClient, CredentialsError
 from bpx_async.streams import (
+    BalanceUpdate,
     BookTicker,
     DepthUpdate,
     EventsDropped,
     InvalidStreamError,
+    Kline,
+    MarkPrice,
     OrderUpdate,
     StreamAuthError,
     StreamClosedError,
@@ -26,7 +29,7 @@ from bpx_async.streams import (
     Ticker,
     Trade,
 )
-from bpx_async.testing import FakeExchange
+from bpx_async.testing import FakeExchange, ReceivedMessage
 
 
 @hard_timeout(15)
@@ -94,8 +97,12 @@ async def test_private_subscribe_is_signed_and_the_reconnect_signs_again(
         await fx.ws.kill()
         items = await items_until(stream, lambda item: type(item).__name__ == "StreamReset")
         assert items[-1].streams == frozenset({"account.orderUpdate"})  # type: ignore[union-attr]
-        signed = [m for m in fx.ws.received if m.params == ("account.orderUpdate",)]
-        assert len(signed) == 2
+
+        def signed_subscribes() -> list[ReceivedMessage]:
+            return [m for m in fx.ws.received if m.params == ("account.orderUpdate",)]
+
+        await until(lambda: len(signed_subscribes()) == 2)  # the server has read it
+        signed = signed_subscribes()
         assert signed[1].signed_at is not None and signed[1].signed_at > first[0].signed_at
         # and the new subscription works
         await trader.orders.cancel("SOL_USDC", order_id=placed.id)
@@ -255,6 +262,8 @@ async def test_a_closed_stream_refuses_to_subscribe_and_stops_iterating(
     with pytest.raises(StreamClosedError):
         await stream.subscribe("trade.BTC_USDC")
     assert [item async for item in stream] == []
+    with pytest.raises(StreamClosedError, match="async with"):
+        await trader.stream(["trade.SOL_USDC"]).__anext__()  # never entered
 
 
 @hard_timeout(15)
@@ -277,3 +286,90 @@ async def _drain(stream: object) -> int:
     async for _ in stream:  # type: ignore[attr-defined]
         count += 1
     return count
+
+
+@hard_timeout(15)
+async def test_private_subscribe_sends_exactly_the_documented_signed_message() -> None:
+    """Vector V5 of the exchange's signing rules, checked on the wire of a bare server."""
+    from aiohttp import web
+    from support import SECRET, TIMESTAMP
+
+    received: list[str] = []
+
+    async def handler(request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        async for message in ws:
+            received.append(message.data)
+        return ws
+
+    app = web.Application()
+    app.router.add_get("/ws", handler)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    try:
+        async with AsyncClient(
+            api_secret=SECRET, ws_url=f"ws://127.0.0.1:{port}/ws", clock=lambda: TIMESTAMP
+        ) as client:
+            client.streams.configure(subscribe_grace=0.05)
+            async with client.stream(["account.orderUpdate"]):
+                pass
+    finally:
+        await runner.cleanup()
+    assert received == [
+        '{"method":"SUBSCRIBE","params":["account.orderUpdate"],"signature":['
+        '"5+yQgwU0ZdJ/9s+GXfuPFfo7yQQpl9CgvQedJXne30o=",'
+        '"+SIPaXswE0k1D2zIQvObFxsbH99T3Q48hiJBGzf0F73zxItCgf77BkFUpy6kByKSANdqYNh71LyZ544sdHFqDg==",'
+        '"1700000000000","5000"]}'
+    ]
+
+
+@hard_timeout(15)
+async def test_injected_mark_price_and_klines_built_from_trades_arrive_typed(
+    fx: FakeExchange, trader: AsyncClient
+) -> None:
+    async with trader.stream(["markPrice.SOL_USDC_PERP", "kline.1m.SOL_USDC"]) as stream:
+        fx.ws.inject(
+            "markPrice.SOL_USDC_PERP",
+            {"e": "markPrice", "E": 1, "s": "SOL_USDC_PERP", "p": "150.5", "f": "0.0001",
+             "i": "150.4", "n": 1700000000000, "T": 2},
+        )
+        mark = await next_item(stream)
+        assert isinstance(mark, MarkPrice) and mark.mark_price == Decimal("150.5")
+        await market(trader, "SOL_USDC", "Ask", "3")
+        kline = await next_item(stream)
+        assert isinstance(kline, Kline)
+        assert (kline.interval, kline.volume, kline.trades, kline.closed) == (
+            "1m", Decimal(3), 1, False
+        )
+        assert kline.start is not None and kline.start.second == 0
+
+
+@hard_timeout(15)
+async def test_a_stream_opened_right_after_another_closed_gets_a_working_socket(
+    fx: FakeExchange, trader: AsyncClient
+) -> None:
+    for _ in range(3):
+        async with trader.stream(["trade.SOL_USDC"]) as stream:
+            await market(trader, "SOL_USDC", "Bid", "1")
+            assert isinstance(await next_item(stream), Trade)
+    await until(lambda: fx.websocket_count == 0)
+    assert trader.streams.stats.connects == 3
+
+
+@hard_timeout(15)
+async def test_balance_updates_arrive_typed_with_absolute_decimals(
+    fx: FakeExchange, trader: AsyncClient
+) -> None:
+    async with trader.stream(["account.balanceUpdate"]) as stream:
+        await limit(trader, "SOL_USDC", "Ask", "160.00", "3")
+        update = await next_item(stream)
+        assert isinstance(update, BalanceUpdate)
+        held = fx.engine.balances(trader.api_key or "")["SOL"]
+        assert (update.asset, update.available, update.locked) == (
+            "SOL", held["available"], held["locked"]
+        )
+        assert update.locked == Decimal(3)

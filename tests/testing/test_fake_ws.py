@@ -450,3 +450,38 @@ async def test_bad_signature_error_frame_uses_code_4003(
         )
         error = await receive(ws)
     assert error["error"]["code"] == 4003
+
+
+async def test_balance_updates_carry_absolute_balances_after_each_order_event(
+    fx: FakeExchange, http: aiohttp.ClientSession
+) -> None:
+    mine = account(fx)
+    order = {"symbol": "SOL_USDC", "side": "Bid", "orderType": "Limit", "price": "140.00",
+             "quantity": "2.00"}
+    async with http.ws_connect(fx.ws_url) as ws:
+        signature = mine.ws_signature(timestamp=fx.now_ms(), window=5000)
+        await subscribe(ws, ["account.balanceUpdate"], signature)
+        await place(http, fx, mine, order)
+        locked = await receive(ws)
+        headers = mine.sign("orderCancelAll", {"symbol": "SOL_USDC"}, timestamp=fx.now_ms(),
+                            window=5000)
+        async with http.delete("/api/v1/orders", json={"symbol": "SOL_USDC"},
+                               headers=headers) as response:
+            assert response.status == 200, await response.text()
+        released = await receive(ws)
+    assert locked["stream"] == "account.balanceUpdate"
+    data = locked["data"]
+    assert (data["e"], data["a"]) == ("balanceUpdate", "USDC")
+    assert [Decimal(data[k]) for k in "ALS"] == [Decimal("99720"), Decimal("280"), 0]
+    assert [Decimal(released["data"][k]) for k in "AL"] == [Decimal("100000"), 0]
+
+
+async def test_liquidations_of_every_market_go_to_the_one_liquidation_stream(
+    fx: FakeExchange, http: aiohttp.ClientSession
+) -> None:
+    async with http.ws_connect(fx.ws_url) as ws:
+        await subscribe(ws, ["liquidation"])
+        fx.ws.publish("liquidation", "SOL_USDC_PERP", {"e": "liquidation", "s": "SOL_USDC_PERP"})
+        frame = await receive(ws)
+    assert frame == {"stream": "liquidation",
+                     "data": {"e": "liquidation", "s": "SOL_USDC_PERP"}}
