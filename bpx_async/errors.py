@@ -285,10 +285,8 @@ _BY_STATUS: dict[int, type[APIError]] = {
     503: ServiceUnavailableError,
 }
 
-_BY_STATUS.update(dict.fromkeys((300, 301, 302, 303, 307, 308), RedirectError))
-
 # The exchange reports some authentication failures as 400 INVALID_CLIENT_REQUEST with one
-# of these messages (REFERENCE 6.1), so they are matched on the text as well as the code.
+# of these messages, so they are matched on the text as well as the code.
 _AUTH_MESSAGES = ("signature", "expired", "x-timestamp", "x-window", "api key")
 
 
@@ -355,7 +353,9 @@ def api_error_from_response(
     if cls is None:
         cls = _BY_STATUS.get(status)
     if cls is None:
-        cls = ServerError if status >= 500 else RedirectError if 300 <= status < 400 else APIError
+        cls = ServerError if status >= 500 else APIError
+    if 300 <= status < 400:
+        cls = RedirectError  # whatever its body says: it is not the exchange's answer
     return cls(
         status=status,
         code=code,
