@@ -642,58 +642,9 @@ class Pipeline:
                     status = response.status
                     body = await self._read_body(response, method, path, prepared, deadline)
                     answer_headers: Mapping[str, str] = response.headers
-            except _CONNECT_TIMEOUTS:
-                raise self._tag(
-                    RequestTimeoutError(
-                        f"{method} {path}: not sent: connecting timed out",
-                        method=method,
-                        path=path,
-                        request_sent=False,
-                    ),
-                    prepared,
-                    deadline,
-                ) from None
-            except asyncio.TimeoutError:
-                raise self._tag(
-                    ResponseTimeoutError(
-                        f"{method} {path}: may have been processed: no answer in time "
-                        f"after sending{_reconcile_hint(prepared, deadline)}",
-                        method=method,
-                        path=path,
-                    ),
-                    prepared,
-                    deadline,
-                ) from None
-            except aiohttp.ClientConnectorError as exc:
-                raise self._tag(
-                    ConnectionFailedError(
-                        f"{method} {path}: not sent: {type(exc).__name__}: {shorten(str(exc))}",
-                        method=method,
-                        path=path,
-                        request_sent=False,
-                    ),
-                    prepared,
-                    deadline,
-                ) from None
-            except aiohttp.InvalidURL as exc:
-                raise TransportError(
-                    f"{method} {path}: not sent: invalid URL {shorten(str(exc))}",
-                    method=method,
-                    path=path,
-                    request_sent=False,
-                ) from None
-            except aiohttp.ClientError as exc:
-                raise self._tag(
-                    ConnectionLostError(
-                        f"{method} {path}: may have been processed: the connection broke after "
-                        f"sending ({type(exc).__name__}: {shorten(str(exc))})"
-                        f"{_reconcile_hint(prepared, deadline)}",
-                        method=method,
-                        path=path,
-                    ),
-                    prepared,
-                    deadline,
-                ) from None
+            except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+                failure = _transport_error(exc, method, path, _reconcile_hint(prepared, deadline))
+                raise self._tag(failure, prepared, deadline) from None
         finally:
             gate.release()
         if status >= 300:
@@ -942,6 +893,41 @@ def _client_ids(wire: Any) -> tuple[int, ...]:
             if isinstance(item, dict) and isinstance(item.get("clientId"), int)
         )
     return ()
+
+
+def _transport_error(
+    exc: aiohttp.ClientError | asyncio.TimeoutError, method: str, path: str, hint: str
+) -> TransportError:
+    """The typed error for an aiohttp failure: was the request provably not sent?
+
+    Connecting failed or timed out: not sent. Anything after the connection was made (a
+    timeout waiting for the answer, a dropped connection): it may have been processed.
+    """
+    where = f"{method} {path}"
+    if isinstance(exc, _CONNECT_TIMEOUTS):  # before TimeoutError: they are subclasses
+        return RequestTimeoutError(
+            f"{where}: not sent: connecting timed out", method=method, path=path, request_sent=False
+        )
+    if isinstance(exc, asyncio.TimeoutError):
+        return ResponseTimeoutError(
+            f"{where}: may have been processed: no answer in time after sending{hint}",
+            method=method,
+            path=path,
+        )
+    detail = f"{type(exc).__name__}: {shorten(str(exc))}"
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        return ConnectionFailedError(
+            f"{where}: not sent: {detail}", method=method, path=path, request_sent=False
+        )
+    if isinstance(exc, aiohttp.InvalidURL):
+        return TransportError(
+            f"{where}: not sent: {detail}", method=method, path=path, request_sent=False
+        )
+    return ConnectionLostError(
+        f"{where}: may have been processed: the connection broke after sending ({detail}){hint}",
+        method=method,
+        path=path,
+    )
 
 
 def _reconcile_hint(prepared: PreparedRequest, deadline: int | None) -> str:
