@@ -276,6 +276,18 @@ class AsyncClient:
         """The request budgets (shared with views), or None when disabled."""
         return self._pipeline.limiter
 
+    def now_ms(self) -> int:
+        """The exchange's clock as this client estimates it (local clock + measured offset), in
+        ms: the timestamp to sign anything with, e.g. a private WebSocket subscription."""
+        return self._pipeline.now_ms()
+
+    def http_session(self) -> aiohttp.ClientSession:
+        """The aiohttp session this client (and its views) sends with, opened on first use in
+        the running loop; e.g. for a WebSocket connection. It stays the client's to close."""
+        if self._pipeline.closed:
+            raise ClientClosedError("this AsyncClient view is closed")
+        return self._pipeline.session.get()
+
     @property
     def clock_offset_ms(self) -> int:
         """The exchange's clock minus the local one, as last measured (0 before any sync)."""

@@ -151,3 +151,18 @@ async def test_a_cancelled_waiter_passes_its_slot_on() -> None:
     assert await asyncio.wait_for(behind, 5) is True
     gate.release()
     assert gate._free == 1
+
+
+async def test_the_session_and_the_corrected_clock_are_there_for_websockets(
+    fx: FakeExchange,
+) -> None:
+    fx.clock_offset_ms = 30_000
+    async with AsyncClient(base_url=fx.base_url) as client:
+        session = client.http_session()
+        assert session is client.with_options(timeout=1).http_session()
+        before = client.now_ms()
+        await client.sync_time(samples=3)
+        assert client.now_ms() - before > 29_000
+    assert session.closed
+    with pytest.raises(ClientClosedError):
+        client.http_session()
