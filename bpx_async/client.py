@@ -32,7 +32,7 @@ from ._pipeline import (
 from ._ratelimit import RateLimiter
 from ._version import __version__
 from .endpoints._spec import Endpoint
-from .errors import ClientClosedError, CredentialsError
+from .errors import ClientClosedError, CredentialsError, InsecureURLError
 from .resources import (
     Account,
     Assets,
@@ -81,7 +81,7 @@ def _check_url(url: str, secure: str, plain: str, what: str) -> str:
         return url
     if parts.scheme == plain and parts.hostname and _is_loopback(parts.hostname):
         return url
-    raise ValueError(
+    raise InsecureURLError(
         f"{what} must be a {secure}:// URL (plain {plain}:// only to 127.0.0.1, ::1 or "
         f"localhost), got {url!r}"
     )

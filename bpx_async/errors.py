@@ -7,6 +7,7 @@
     ├── ClientClosedError         the client was used after aclose()
     ├── RequestValidationError    bad input; raised before anything is sent (also a ValueError)
     ├── EventLoopError            the client was used from another event loop than its own
+    ├── InsecureURLError          base_url/ws_url not https/wss (plain only to loopback)
     ├── ResponseValidationError   a 2xx body the response model rejects (keeps the raw body)
     │   ├── ResponseTooLargeError     the body exceeded ``max_response_bytes``
     │   └── UnreadableResultError     (also OutcomeUnknownError) unreadable 2xx to a write
@@ -58,6 +59,7 @@ __all__ = [
     "ConnectionLostError",
     "CredentialsError",
     "EventLoopError",
+    "InsecureURLError",
     "InsufficientFundsError",
     "InvalidOrderError",
     "NotFoundError",
@@ -171,6 +173,11 @@ class ResponseTimeoutError(RequestTimeoutError, OutcomeUnknownError):
 class UnreadableResultError(ResponseValidationError, OutcomeUnknownError):
     """A POST/PATCH/DELETE was answered 2xx with a body that cannot be read: the exchange
     probably acted, but what it did is unknown."""
+
+
+class InsecureURLError(BpxError, ValueError):
+    """``base_url`` is not ``https://`` (or ``ws_url`` not ``wss://``), and not towards this
+    machine either: signed requests would travel in clear text. Raised at construction."""
 
 
 class EventLoopError(BpxError, RuntimeError):
