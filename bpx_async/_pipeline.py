@@ -602,6 +602,8 @@ class Pipeline:
         method, path = prepared.method, prepared.path
         if self.limiter is not None:
             await self.limiter.acquire(endpoint.historical_data)
+        if endpoint.auth == "signed" and self.server_clock.due():
+            await self._resync("periodic", quiet=True)  # before taking a slot: it needs one
         gate = self.session.gate
         assert gate is not None
         pool_wait = timeout.connect or DEFAULT_CONNECT_TIMEOUT
@@ -622,8 +624,6 @@ class Pipeline:
             deadline: int | None = None
             headers: dict[str, str] = {}
             if endpoint.auth == "signed":
-                if self.server_clock.due():
-                    await self._resync("periodic", quiet=True)
                 timestamp = self.now_ms()
                 headers = self.auth_headers(endpoint, prepared, timestamp)
                 deadline = timestamp + self.window
@@ -640,60 +640,11 @@ class Pipeline:
                     allow_redirects=False,
                 ) as response:
                     status = response.status
-                    body = await self._read_body(response, method, path)
+                    body = await self._read_body(response, method, path, prepared, deadline)
                     answer_headers: Mapping[str, str] = response.headers
-            except _CONNECT_TIMEOUTS:
-                raise self._tag(
-                    RequestTimeoutError(
-                        f"{method} {path}: not sent: connecting timed out",
-                        method=method,
-                        path=path,
-                        request_sent=False,
-                    ),
-                    prepared,
-                    deadline,
-                ) from None
-            except asyncio.TimeoutError:
-                raise self._tag(
-                    ResponseTimeoutError(
-                        f"{method} {path}: may have been processed: no answer in time "
-                        f"after sending{_reconcile_hint(prepared, deadline)}",
-                        method=method,
-                        path=path,
-                    ),
-                    prepared,
-                    deadline,
-                ) from None
-            except aiohttp.ClientConnectorError as exc:
-                raise self._tag(
-                    ConnectionFailedError(
-                        f"{method} {path}: not sent: {type(exc).__name__}: {shorten(str(exc))}",
-                        method=method,
-                        path=path,
-                        request_sent=False,
-                    ),
-                    prepared,
-                    deadline,
-                ) from None
-            except aiohttp.InvalidURL as exc:
-                raise TransportError(
-                    f"{method} {path}: not sent: invalid URL {shorten(str(exc))}",
-                    method=method,
-                    path=path,
-                    request_sent=False,
-                ) from None
-            except aiohttp.ClientError as exc:
-                raise self._tag(
-                    ConnectionLostError(
-                        f"{method} {path}: may have been processed: the connection broke after "
-                        f"sending ({type(exc).__name__}: {shorten(str(exc))})"
-                        f"{_reconcile_hint(prepared, deadline)}",
-                        method=method,
-                        path=path,
-                    ),
-                    prepared,
-                    deadline,
-                ) from None
+            except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+                failure = _transport_error(exc, method, path, _reconcile_hint(prepared, deadline))
+                raise self._tag(failure, prepared, deadline) from None
         finally:
             gate.release()
         if status >= 300:
@@ -702,7 +653,15 @@ class Pipeline:
             )
         return status, answer_headers, body, deadline
 
-    async def _read_body(self, response: aiohttp.ClientResponse, method: str, path: str) -> bytes:
+    async def _read_body(
+        self,
+        response: aiohttp.ClientResponse,
+        method: str,
+        path: str,
+        prepared: PreparedRequest,
+        deadline: int | None,
+    ) -> bytes:
+        """The body, unless it is longer than ``max_response_bytes`` (then it is not kept)."""
         cap = self.max_response_bytes
         length = response.content_length
         if length is not None and length <= cap:
@@ -715,11 +674,15 @@ class Pipeline:
                     break
             else:
                 return bytes(buffer)
-        raise ResponseTooLargeError(
-            f"{method} {path}: the answer is longer than max_response_bytes={cap}",
-            body=b"",
-            method=method,
-            path=path,
+        raise self._tag(
+            ResponseTooLargeError(
+                f"{method} {path}: the answer is longer than max_response_bytes={cap}",
+                body=b"",
+                method=method,
+                path=path,
+            ),
+            prepared,
+            deadline,
         )
 
     def _status_error(
@@ -781,6 +744,8 @@ class Pipeline:
             if resynced:
                 return None
             offset = await self._resync("a request was rejected as expired")
+            if offset is None:
+                return None
             exc.offset_ms = offset
             if safe and attempt <= retries:
                 return 0.0
@@ -834,14 +799,23 @@ class Pipeline:
         clock.generation += 1
         return offset
 
-    async def _resync(self, reason: str, *, quiet: bool = False) -> int:
-        """Sync the clock once for everyone waiting on it; return the offset."""
+    async def _resync(self, reason: str, *, quiet: bool = False) -> int | None:
+        """Sync the clock once for everyone waiting on it; the offset, or None if that failed.
+
+        A failed sync is logged and leaves the offset as it was (a periodic one is tried again
+        after the next interval).
+        """
         clock = self.server_clock
         seen = clock.generation
         async with clock.lock():
             if clock.generation == seen:
                 before = clock.offset_ms
-                offset = await self.sync_time(samples=3)
+                try:
+                    offset = await self.sync_time(samples=3)
+                except BpxError as exc:
+                    clock.synced_at = time.monotonic()
+                    _log.warning("clock resync (%s) failed: %s", reason, type(exc).__name__)
+                    return None
                 log = _log.debug if quiet else _log.warning
                 log("clock resync (%s): offset %+d ms (was %+d ms)", reason, offset, before)
         return clock.offset_ms
@@ -919,6 +893,41 @@ def _client_ids(wire: Any) -> tuple[int, ...]:
             if isinstance(item, dict) and isinstance(item.get("clientId"), int)
         )
     return ()
+
+
+def _transport_error(
+    exc: aiohttp.ClientError | asyncio.TimeoutError, method: str, path: str, hint: str
+) -> TransportError:
+    """The typed error for an aiohttp failure: was the request provably not sent?
+
+    Connecting failed or timed out: not sent. Anything after the connection was made (a
+    timeout waiting for the answer, a dropped connection): it may have been processed.
+    """
+    where = f"{method} {path}"
+    if isinstance(exc, _CONNECT_TIMEOUTS):  # before TimeoutError: they are subclasses
+        return RequestTimeoutError(
+            f"{where}: not sent: connecting timed out", method=method, path=path, request_sent=False
+        )
+    if isinstance(exc, asyncio.TimeoutError):
+        return ResponseTimeoutError(
+            f"{where}: may have been processed: no answer in time after sending{hint}",
+            method=method,
+            path=path,
+        )
+    detail = f"{type(exc).__name__}: {shorten(str(exc))}"
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        return ConnectionFailedError(
+            f"{where}: not sent: {detail}", method=method, path=path, request_sent=False
+        )
+    if isinstance(exc, aiohttp.InvalidURL):
+        return TransportError(
+            f"{where}: not sent: {detail}", method=method, path=path, request_sent=False
+        )
+    return ConnectionLostError(
+        f"{where}: may have been processed: the connection broke after sending ({detail}){hint}",
+        method=method,
+        path=path,
+    )
 
 
 def _reconcile_hint(prepared: PreparedRequest, deadline: int | None) -> str:

@@ -34,7 +34,7 @@ from ._ratelimit import RateLimiter
 from ._version import __version__
 from .book import OrderBook, OrderBooks
 from .endpoints._spec import Endpoint
-from .errors import ClientClosedError, CredentialsError
+from .errors import ClientClosedError, CredentialsError, InsecureURLError
 from .resources import (
     Account,
     Assets,
@@ -85,7 +85,7 @@ def _check_url(url: str, secure: str, plain: str, what: str) -> str:
         return url
     if parts.scheme == plain and parts.hostname and _is_loopback(parts.hostname):
         return url
-    raise ValueError(
+    raise InsecureURLError(
         f"{what} must be a {secure}:// URL (plain {plain}:// only to 127.0.0.1, ::1 or "
         f"localhost), got {url!r}"
     )
@@ -290,15 +290,22 @@ class AsyncClient:
         """The request budgets (shared with views), or None when disabled."""
         return self._pipeline.limiter
 
+    def now_ms(self) -> int:
+        """The exchange's clock as this client estimates it (local clock + measured offset), in
+        ms: the timestamp to sign anything with, e.g. a private WebSocket subscription."""
+        return self._pipeline.now_ms()
+
+    def http_session(self) -> aiohttp.ClientSession:
+        """The aiohttp session this client (and its views) sends with, opened on first use in
+        the running loop; e.g. for a WebSocket connection. It stays the client's to close."""
+        if self._pipeline.closed:
+            raise ClientClosedError("this AsyncClient view is closed")
+        return self._pipeline.session.get()
+
     @property
     def clock_offset_ms(self) -> int:
         """The exchange's clock minus the local one, as last measured (0 before any sync)."""
         return self._pipeline.server_clock.offset_ms
-
-    def server_time_ms(self) -> int:
-        """The exchange's clock in ms as estimated here: the local clock plus the offset that
-        :meth:`sync_time` measured (what signed timestamps use)."""
-        return self._pipeline.now_ms()
 
     async def sync_time(self, samples: int = 5) -> int:
         """Measure the exchange's clock offset and apply it to every later signed timestamp.

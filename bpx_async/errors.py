@@ -7,6 +7,7 @@
     ├── ClientClosedError         the client was used after aclose()
     ├── RequestValidationError    bad input; raised before anything is sent (also a ValueError)
     ├── EventLoopError            the client was used from another event loop than its own
+    ├── InsecureURLError          base_url/ws_url not https/wss (plain only to loopback)
     ├── ResponseValidationError   a 2xx body the response model rejects (keeps the raw body)
     ├── BatchError                a batch sent as several requests failed part-way (keeps results)
     │   ├── ResponseTooLargeError     the body exceeded ``max_response_bytes``
@@ -63,6 +64,7 @@ __all__ = [
     "ConnectionLostError",
     "CredentialsError",
     "EventLoopError",
+    "InsecureURLError",
     "InsufficientFundsError",
     "InvalidOrderError",
     "NotFoundError",
@@ -203,6 +205,11 @@ class UnreadableResultError(ResponseValidationError, OutcomeUnknownError):
     probably acted, but what it did is unknown."""
 
 
+class InsecureURLError(BpxError, ValueError):
+    """``base_url`` is not ``https://`` (or ``ws_url`` not ``wss://``), and not towards this
+    machine either: signed requests would travel in clear text. Raised at construction."""
+
+
 class EventLoopError(BpxError, RuntimeError):
     """The client was used from an event loop other than the one it first ran in."""
 
@@ -315,8 +322,6 @@ _BY_STATUS: dict[int, type[APIError]] = {
     503: ServiceUnavailableError,
 }
 
-_BY_STATUS.update(dict.fromkeys((300, 301, 302, 303, 307, 308), RedirectError))
-
 # The exchange reports some authentication failures as 400 INVALID_CLIENT_REQUEST with one
 # of these messages, so they are matched on the text as well as the code.
 _AUTH_MESSAGES = ("signature", "expired", "x-timestamp", "x-window", "api key")
@@ -385,7 +390,9 @@ def api_error_from_response(
     if cls is None:
         cls = _BY_STATUS.get(status)
     if cls is None:
-        cls = ServerError if status >= 500 else RedirectError if 300 <= status < 400 else APIError
+        cls = ServerError if status >= 500 else APIError
+    if 300 <= status < 400:
+        cls = RedirectError  # whatever its body says: it is not the exchange's answer
     return cls(
         status=status,
         code=code,

@@ -346,7 +346,7 @@ class OrderTracker:
         if quiet_period < 0:
             raise ValueError("quiet_period must not be negative")
         self._client = client
-        self._clock: Callable[[], int] = clock or client.server_time_ms
+        self._clock: Callable[[], int] = clock or client.now_ms
         self.deadline_margin_ms = deadline_margin_ms
         self.reconcile_interval = reconcile_interval
         self.reconcile_interval_stream_down = reconcile_interval_stream_down

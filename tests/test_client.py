@@ -23,6 +23,8 @@ from bpx_async import (
     InsufficientFundsError,
     NotFoundError,
     RateLimitError,
+    RedirectError,
+    RequestExpiredError,
     RequestTimeoutError,
     RequestValidationError,
     ResponseValidationError,
@@ -30,6 +32,7 @@ from bpx_async import (
     ServiceUnavailableError,
 )
 from bpx_async.endpoints import Endpoint
+from bpx_async.errors import api_error_from_response
 from bpx_async.models._base import BpxModel, PositiveDecimalStr, RequestModel
 from bpx_async.models.enums import Side
 
@@ -368,3 +371,25 @@ async def test_timeout_raises_request_timeout_error(mock_api: Any, client: Async
     mock_api.get(_PING, exception=asyncio.TimeoutError())
     with pytest.raises(RequestTimeoutError, match="no answer in time"):
         await client.system.ping()
+
+
+def test_a_3xx_is_a_redirect_error_whatever_its_body_says() -> None:
+    error = api_error_from_response(
+        status=302,
+        body=b'{"code":"MAINTENANCE","message":"elsewhere"}',
+        method="GET",
+        path="/api/v1/status",
+        headers={"Location": "https://elsewhere.example/"},
+    )
+    assert type(error) is RedirectError and error.location == "https://elsewhere.example/"
+
+
+def test_an_expired_request_is_a_request_expired_error() -> None:
+    error = api_error_from_response(
+        status=400,
+        body=b'{"code":"INVALID_CLIENT_REQUEST","message":"Request has expired"}',
+        method="POST",
+        path="/api/v1/order",
+    )
+    assert type(error) is RequestExpiredError and isinstance(error, AuthenticationError)
+    assert error.offset_ms is None

@@ -4,6 +4,8 @@ operation, and result checks that raise from the pipeline. Against the FakeExcha
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from bpx_async import (
@@ -12,6 +14,7 @@ from bpx_async import (
     NotFoundError,
     ResponseValidationError,
 )
+from bpx_async._pipeline import _Gate
 from bpx_async.endpoints import markets as market_endpoints
 from bpx_async.endpoints import system as system_endpoints
 from bpx_async.testing import FakeExchange
@@ -108,3 +111,58 @@ async def test_a_failed_result_check_is_a_response_error_with_the_raw_body(
             await client.system.time()
     assert info.value.body == b"12:00"
     assert info.value.path == system_endpoints.TIME.path
+
+
+# --- the in-flight gate -------------------------------------------------------------------------
+
+
+async def test_the_gate_serves_waiters_in_order_and_times_out_the_rest() -> None:
+    gate = _Gate(1)
+    assert await gate.acquire(1.0)
+    order: list[str] = []
+
+    async def wait(name: str, timeout: float) -> None:
+        if await gate.acquire(timeout):
+            order.append(name)
+            gate.release()
+        else:
+            order.append(f"{name} timed out")
+
+    first = asyncio.ensure_future(wait("first", 5.0))
+    second = asyncio.ensure_future(wait("second", 5.0))
+    late = asyncio.ensure_future(wait("late", 0.05))
+    await asyncio.sleep(0.1)  # "late" gives up while the slot is still held
+    gate.release()
+    await asyncio.wait_for(asyncio.gather(first, second, late), 5)
+    assert order == ["late timed out", "first", "second"]
+    assert gate._free == 1 and not gate._waiters
+
+
+async def test_a_cancelled_waiter_passes_its_slot_on() -> None:
+    gate = _Gate(1)
+    assert await gate.acquire(1.0)
+    cancelled = asyncio.ensure_future(gate.acquire(5.0))
+    behind = asyncio.ensure_future(gate.acquire(5.0))
+    await asyncio.sleep(0)
+    gate.release()  # the slot goes to the first waiter, which is cancelled before it runs
+    cancelled.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await cancelled
+    assert await asyncio.wait_for(behind, 5) is True
+    gate.release()
+    assert gate._free == 1
+
+
+async def test_the_session_and_the_corrected_clock_are_there_for_websockets(
+    fx: FakeExchange,
+) -> None:
+    fx.clock_offset_ms = 30_000
+    async with AsyncClient(base_url=fx.base_url) as client:
+        session = client.http_session()
+        assert session is client.with_options(timeout=1).http_session()
+        before = client.now_ms()
+        await client.sync_time(samples=3)
+        assert client.now_ms() - before > 29_000
+    assert session.closed
+    with pytest.raises(ClientClosedError):
+        client.http_session()

@@ -4,8 +4,10 @@ expired order raises naming the clock skew and the measured offset (and is not r
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
+import aiohttp
 import pytest
 from faultkit import RESTING_BID, posts_by_client_id
 
@@ -77,3 +79,35 @@ async def test_a_periodic_resync_runs_before_a_signed_call_when_due(
 def test_time_sync_interval_must_be_positive() -> None:
     with pytest.raises(ValueError, match="time_sync_interval"):
         AsyncClient(time_sync_interval=0)
+
+
+async def test_a_periodic_resync_with_every_slot_taken_does_not_stall(
+    fx: FakeExchange, secret: str
+) -> None:
+    fx.clock_offset_ms = 30_000
+    bounded = aiohttp.ClientTimeout(total=5, connect=1)
+    async with AsyncClient(
+        api_secret=secret,
+        base_url=fx.base_url,
+        time_sync_interval=60,
+        max_connections=2,
+        timeout=bounded,
+        max_retries=0,
+    ) as client:
+        results = await asyncio.wait_for(
+            asyncio.gather(*(client.capital.balances() for _ in range(10))), 10
+        )
+    assert len(results) == 10
+    assert sum(1 for r in fx.requests if r.path == "/api/v1/time") == 3  # one sync for all
+
+
+async def test_a_failed_periodic_resync_does_not_fail_the_call(
+    fx: FakeExchange, secret: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    fx.faults.add("status", status=503, path="/api/v1/time", times=None)
+    async with AsyncClient(
+        api_secret=secret, base_url=fx.base_url, time_sync_interval=60, max_retries=0
+    ) as client:
+        assert "USDC" in await client.capital.balances()
+        assert client.clock_offset_ms == 0
+    assert any("clock resync (periodic) failed" in r.getMessage() for r in caplog.records)

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import time
+from unittest.mock import patch
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bpx_async import AsyncClient, RateLimiter, RateLimitError
 from bpx_async._ratelimit import Budget
@@ -72,7 +75,7 @@ async def test_historical_routes_spend_their_own_budget(fx: FakeExchange) -> Non
 
 
 async def test_views_and_clients_given_one_limiter_share_it(fx: FakeExchange, secret: str) -> None:
-    limiter = RateLimiter(standard=600, standard_burst=1)  # 10/s
+    limiter = RateLimiter(standard=150, standard_burst=1)  # one every 0.4 s
     async with (
         AsyncClient(base_url=fx.base_url, rate_limiter=limiter) as one,
         AsyncClient(api_secret=secret, base_url=fx.base_url, rate_limiter=limiter) as two,
@@ -85,11 +88,13 @@ async def test_views_and_clients_given_one_limiter_share_it(fx: FakeExchange, se
             two.capital.balances(),
             two.capital.balances(),
         )
-        assert time.monotonic() - started >= 0.3
-    # The wait came before signing: each signature is fresh when it reaches the exchange.
-    for request in fx.requests:
-        if "X-Timestamp" in request.headers:
-            assert request.received_ms - int(request.headers["X-Timestamp"]) < 200
+        assert time.monotonic() - started >= 1.1
+    # The wait came before signing: each signature is fresh when it reaches the exchange (the
+    # last one waited 1.2 s for its turn).
+    signed = [r for r in fx.requests if "X-Timestamp" in r.headers]
+    assert len(signed) == 2
+    for request in signed:
+        assert request.received_ms - int(request.headers["X-Timestamp"]) < 600
 
 
 async def test_a_429_pauses_the_budget_until_retry_after(fx: FakeExchange, secret: str) -> None:
@@ -105,3 +110,27 @@ async def test_a_429_pauses_the_budget_until_retry_after(fx: FakeExchange, secre
 def test_the_limiter_can_be_disabled() -> None:
     assert AsyncClient(rate_limiter=False).rate_limiter is None
     assert isinstance(AsyncClient().rate_limiter, RateLimiter)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    per_minute=st.integers(min_value=1, max_value=5000),
+    burst=st.integers(min_value=1, max_value=50),
+    gaps=st.lists(st.floats(min_value=0, max_value=5), min_size=1, max_size=80),
+)
+def test_no_schedule_ever_exceeds_the_rate_plus_the_burst_and_order_is_kept(
+    per_minute: int, burst: int, gaps: list[float]
+) -> None:
+    fake = _FakeTime()
+    with patch("bpx_async._ratelimit.time.monotonic", fake):
+        budget = Budget(per_minute, burst=burst)
+        sent: list[float] = []
+        for gap in gaps:
+            fake.now += gap
+            sent.append(fake.now + budget.reserve())
+    interval = 60 / per_minute
+    assert sent == sorted(sent)  # first come, first served
+    for i in range(len(sent)):
+        for j in range(i + burst, len(sent)):
+            # Beyond the burst, requests are at least one interval apart on average.
+            assert sent[j] - sent[i] >= (j - i - burst + 1) * interval - 1e-6

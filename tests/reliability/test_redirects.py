@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from faultkit import Origin
 
-from bpx_async import AsyncClient, RedirectError
+from bpx_async import AsyncClient, InsecureURLError, RedirectError
 from bpx_async.testing import FakeExchange
 
 
@@ -56,13 +56,13 @@ async def test_a_redirected_public_get_is_not_followed(fx: FakeExchange, origin:
     ],
 )
 def test_base_url_must_be_https_unless_loopback(url: str) -> None:
-    with pytest.raises(ValueError, match="https://"):
+    with pytest.raises(InsecureURLError, match="https://"):
         AsyncClient(base_url=url)
 
 
 @pytest.mark.parametrize("url", ["ws://ws.backpack.exchange", "http://127.0.0.1", "wss:/x"])
 def test_ws_url_must_be_wss_unless_loopback(url: str) -> None:
-    with pytest.raises(ValueError, match="wss://"):
+    with pytest.raises(InsecureURLError, match="wss://"):
         AsyncClient(ws_url=url)
 
 
