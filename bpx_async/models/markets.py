@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, Strict, model_validator
 
 from ._base import BpxModel, MarketTypes, NullableList, OpenEnum, RequestModel, UtcDateTime
+from ._fast import DecimalLevels
 from .enums import (
     DepthLimit,
     KlineInterval,
@@ -304,8 +305,8 @@ class Depth(BpxModel):
     ``last_update_id`` matches the ``u`` ids of the depth stream; ``timestamp`` is in microseconds.
     """
 
-    asks: NullableList[tuple[Decimal, Decimal]] = Field(default_factory=list)
-    bids: NullableList[tuple[Decimal, Decimal]] = Field(default_factory=list)
+    asks: DecimalLevels = Field(default_factory=list)
+    bids: DecimalLevels = Field(default_factory=list)
     last_update_id: int | None = None
     timestamp: int | None = Field(default=None, description="microseconds since the epoch")
 
