@@ -18,7 +18,9 @@ from typing import Any, TypeVar
 
 import aiohttp
 from pydantic import ValidationError
+from yarl import URL
 
+from ._paramcache import PreparedCache, cache_key
 from ._version import __version__
 from .endpoints._spec import Endpoint
 from .errors import (
@@ -56,7 +58,9 @@ DEFAULT_BASE_URL = "https://api.backpack.exchange"
 DEFAULT_WS_URL = "wss://ws.backpack.exchange"
 #: A trading default: a request that has not completed in 10 s is better failed than awaited
 #: (aiohttp's own default is 5 minutes). Override per client, or per call with ``with_options``.
-DEFAULT_TIMEOUT = aiohttp.ClientTimeout(total=10, connect=5, sock_read=10)
+#: No ``sock_read`` timer (``total`` already bounds the read): aiohttp re-arms it on every chunk
+#: of the body, a cost paid per call; the connect timer only runs when a socket is opened.
+DEFAULT_TIMEOUT = aiohttp.ClientTimeout(total=10, sock_connect=5)
 DEFAULT_WINDOW_MS = 5000
 
 _JSON_CONTENT_TYPE = "application/json; charset=utf-8"
@@ -92,6 +96,8 @@ class PreparedRequest:
     body: bytes | None
     #: The parameter set handed to the signer (the same objects the query/body were built from).
     signed_params: Any
+    #: The full URL, query included, encoded once here (what aiohttp would build from ``query``).
+    url: URL
 
 
 class _Connection:
@@ -158,6 +164,7 @@ class AsyncClient:
         self.timeout = _as_timeout(timeout)
         self._clock = clock or _system_clock_ms
         self._conn = _Connection(session, f"bpx_async/{__version__}")
+        self._prepared: PreparedCache[PreparedRequest] = PreparedCache()
         self._init_resources()
 
     def _init_resources(self) -> None:
@@ -272,7 +279,20 @@ class AsyncClient:
     # --- the pipeline -----------------------------------------------------------------------
 
     def prepare(self, endpoint: Endpoint[Any], params: Any = None) -> PreparedRequest:
-        """Validate and serialize ``params`` for ``endpoint``; raises before anything is sent."""
+        """Validate and serialize ``params`` for ``endpoint``; raises before anything is sent.
+
+        A repeated identical parameter set is served from a bounded cache (see ``_paramcache``).
+        """
+        key = cache_key(params)
+        if key is None:
+            return self._prepare(endpoint, params)
+        prepared = self._prepared.get(endpoint, key)
+        if prepared is None:
+            prepared = self._prepare(endpoint, params)
+            self._prepared.put(endpoint, key, prepared)
+        return prepared
+
+    def _prepare(self, endpoint: Endpoint[Any], params: Any) -> PreparedRequest:
         adapter = endpoint.request_adapter
         if adapter is None:
             if params:
@@ -288,11 +308,14 @@ class AsyncClient:
                     f"{endpoint.name}: {_describe(exc)}", endpoint=endpoint.name
                 ) from None
             wire = adapter.dump_python(model, mode="json", by_alias=True, exclude_none=True)
+        url = URL(self.base_url + endpoint.path)
         if endpoint.has_body:
             body = None if wire is None else _dump_json(wire)
-            return PreparedRequest(endpoint.method, endpoint.path, [], body, wire)
+            return PreparedRequest(endpoint.method, endpoint.path, [], body, wire, url)
         query = sorted_pairs(wire) if wire else []
-        return PreparedRequest(endpoint.method, endpoint.path, query, None, wire)
+        if query:
+            url = url.extend_query(query)
+        return PreparedRequest(endpoint.method, endpoint.path, query, None, wire, url)
 
     def auth_headers(self, endpoint: Endpoint[Any], prepared: PreparedRequest) -> dict[str, str]:
         """Signature headers for a prepared request, timestamped now (empty when unsigned)."""
@@ -323,13 +346,11 @@ class AsyncClient:
         headers = self.auth_headers(endpoint, prepared)
         if prepared.body is not None:
             headers["Content-Type"] = _JSON_CONTENT_TYPE
-        url = self.base_url + prepared.path
         method, path = prepared.method, prepared.path
         try:
             async with session.request(
                 method,
-                url,
-                params=prepared.query or None,
+                prepared.url,
                 data=prepared.body,
                 headers=headers,
                 timeout=self.timeout if timeout is None else _as_timeout(timeout),
