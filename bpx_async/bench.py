@@ -38,6 +38,8 @@ SYMBOL = "SOL_USDC"
 _LEVELS = 500
 _ROWS = 1000
 _WINDOW_MS = 5000
+#: Slices per repeat: each client runs its share of a repeat in this many alternating turns.
+_SLICES = 10
 # The order the bench places (never verified by the bench server).
 _ORDER = {
     "symbol": SYMBOL,
@@ -411,15 +413,26 @@ async def _measure(workloads: list[_Workload], repeats: int, out: TextIO) -> Non
     for repeat in range(repeats):
         for workload in workloads:
             names = list(workload.calls)
-            # Rotate who goes first so slow drift on a shared machine hits every client alike.
-            shift = repeat % len(names)
-            for name in names[shift:] + names[:shift]:
-                wall, cpu = await _drive(
-                    workload.calls[name], workload.requests, workload.concurrency
-                )
-                workload.samples.setdefault(name, []).append((wall, cpu))
+            totals = dict.fromkeys(names, (0.0, 0.0))
+            # Short alternating slices, rotated so no client always goes first: a burst of load
+            # from elsewhere on a shared machine then hits every client alike.
+            for piece, requests in enumerate(_slices(workload.requests, workload.concurrency)):
+                shift = (repeat + piece) % len(names)
+                for name in names[shift:] + names[:shift]:
+                    wall, cpu = await _drive(workload.calls[name], requests, workload.concurrency)
+                    total_wall, total_cpu = totals[name]
+                    totals[name] = (total_wall + wall, total_cpu + cpu)
+            for name, total in totals.items():
+                workload.samples.setdefault(name, []).append(total)
         out.write(f"  repeat {repeat + 1}/{repeats} done\n")
         out.flush()
+
+
+def _slices(requests: int, concurrency: int, count: int = _SLICES) -> list[int]:
+    """``requests`` split into up to ``count`` slices, each enough to keep every task busy."""
+    count = max(1, min(count, requests // max(1, 4 * concurrency)))
+    size, extra = divmod(requests, count)
+    return [size + (i < extra) for i in range(count)]
 
 
 def _spread(values: list[float], fmt: str) -> str:
@@ -429,11 +442,13 @@ def _spread(values: list[float], fmt: str) -> str:
 
 def _report(workloads: list[_Workload], out: TextIO) -> None:
     out.write(
-        "\nmedian [min..max] over the repeats; ratio = bpx_async req/s over the first client\n\n"
+        "\nmedian [min..max] over the repeats. ratio = req/s over the reference's req/s (the\n"
+        "first client of the workload) in the same repeat; CPU ratio = the reference's client\n"
+        "CPU per request over this client's (steadier than req/s on a busy machine).\n\n"
     )
     header = (
-        f"{'workload':<16}{'client':<24}{'req/s':>24}{'CPU us/req':>26}"
-        f"{'ratio to ref':>24}{'target':>8}"
+        f"{'workload':<16}{'client':<24}{'req/s':>20}{'CPU us/req':>20}"
+        f"{'ratio':>20}{'CPU ratio':>20}  target"
     )
     out.write(header + "\n" + "-" * len(header) + "\n")
     for workload in workloads:
@@ -441,19 +456,18 @@ def _report(workloads: list[_Workload], out: TextIO) -> None:
         for name, samples in workload.samples.items():
             rates = [workload.requests / wall for wall, _ in samples]
             cpus = [cpu / workload.requests * 1e6 for _, cpu in samples]
-            ratio = target = ""
+            ratio = cpu_ratio = target = ""
             if name != workload.reference:
-                ratios = [
-                    ref_wall / wall
-                    for (wall, _), (ref_wall, _) in zip(samples, reference, strict=True)
-                ]
+                pairs = list(zip(samples, reference, strict=True))
+                ratios = [ref_wall / wall for (wall, _), (ref_wall, _) in pairs]
                 ratio = _spread(ratios, ".2f")
+                cpu_ratio = _spread([ref_cpu / cpu for (_, cpu), (_, ref_cpu) in pairs], ".2f")
                 if name == "bpx_async" and workload.target is not None:
                     verdict = "ok" if statistics.median(ratios) >= workload.target else "BELOW"
                     target = f">={workload.target:.2f} {verdict}"
             out.write(
-                f"{workload.name:<16}{name:<24}{_spread(rates, '.0f'):>24}"
-                f"{_spread(cpus, '.0f'):>26}{ratio:>24}  {target}\n"
+                f"{workload.name:<16}{name:<24}{_spread(rates, '.0f'):>20}"
+                f"{_spread(cpus, '.0f'):>20}{ratio:>20}{cpu_ratio:>20}  {target}\n"
             )
     out.write("\n")
 
