@@ -352,7 +352,7 @@ class AsyncClient:
                 method,
                 prepared.url,
                 data=prepared.body,
-                headers=headers,
+                headers=headers or None,  # None: aiohttp skips merging with the defaults
                 timeout=self.timeout if timeout is None else _as_timeout(timeout),
             ) as response:
                 raw = await response.read()
