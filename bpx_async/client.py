@@ -390,7 +390,7 @@ class AsyncClient:
             result = raw.decode("utf-8", errors="replace").strip()
         else:
             try:
-                result = endpoint.response_adapter.validate_json(raw)
+                result = endpoint.decode_json(raw)
             except ValidationError as exc:
                 raise ResponseValidationError(
                     f"{endpoint.name}: unexpected response: {_describe(exc)}",

@@ -7,13 +7,15 @@ rejection and ``null`` handling stay exactly what the plain annotation gives.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from itertools import chain
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, ValidatorFunctionWrapHandler, WrapValidator
+import msgspec
+from pydantic import BaseModel, BeforeValidator, ValidatorFunctionWrapHandler, WrapValidator
 
-__all__ = ["DecimalLevels", "mark_naive_utc"]
+__all__ = ["DecimalLevels", "json_decoder", "mark_naive_utc"]
 
 
 def _levels(rows: list[Any]) -> list[tuple[Decimal, Decimal]] | None:
@@ -21,7 +23,12 @@ def _levels(rows: list[Any]) -> list[tuple[Decimal, Decimal]] | None:
     for row in rows:
         if type(row) is not list or len(row) != 2:
             return None
-    cells = list(chain.from_iterable(rows))
+    return _pairs(list(chain.from_iterable(rows)))
+
+
+def _pairs(cells: list[Any]) -> list[tuple[Decimal, Decimal]] | None:
+    """Consecutive cells ``[price, quantity, price, ...]`` as Decimal pairs, if all are finite
+    decimal strings; None otherwise."""
     try:
         text = "".join(cells)  # TypeError unless every cell is a str
     except TypeError:
@@ -52,10 +59,11 @@ def _none_to_empty(value: Any) -> Any:
 #: Order-book levels ``[[price, quantity], ...]`` as ``(Decimal, Decimal)`` tuples; ``null`` reads
 #: as an empty list. Validates like ``list[tuple[Decimal, Decimal]]`` (finite decimals, pairs),
 #: about 1.5x faster on the exchange's shape (strings).
+_FAST_LEVELS = WrapValidator(_fast_levels)
 DecimalLevels = Annotated[
     list[tuple[Decimal, Decimal]],
     BeforeValidator(_none_to_empty),
-    WrapValidator(_fast_levels),
+    _FAST_LEVELS,
 ]
 
 
@@ -75,3 +83,62 @@ def mark_naive_utc(value: Any) -> Any:
     ):
         return value + "Z"
     return value
+
+
+# --- a whole answer with levels, decoded by msgspec ---------------------------------------------
+
+
+def json_decoder(model: type[BaseModel]) -> Callable[[bytes], BaseModel] | None:
+    """A faster ``model.model_validate_json`` for a model with :data:`DecimalLevels` fields, or
+    None for any other model.
+
+    msgspec reads the body once: the level lists as ``[str, str]`` pairs (shape and types checked
+    in C), every other field as its raw JSON text. The levels become Decimals as above; the other
+    fields are validated by the model itself from a small JSON object of their raw texts. Any
+    surprise (a number or NaN in a level, a bad shape, not an object) sends the whole body through
+    ``model.model_validate_json``, so results and errors are the model's own.
+    """
+    level_keys: list[str] = []
+    struct_fields: list[tuple[str, Any, Any]] = []
+    for name, field in model.model_fields.items():
+        keys = dict.fromkeys(k for k in (field.alias, name) if k)  # the spellings pydantic reads
+        if not all(key.isidentifier() for key in keys):
+            return None
+        is_levels = any(item is _FAST_LEVELS for item in field.metadata)
+        for key in keys:
+            if is_levels:
+                level_keys.append(key)
+                struct_fields.append((key, list[tuple[str, str]] | None, msgspec.UNSET))
+            else:
+                struct_fields.append((key, msgspec.Raw, msgspec.UNSET))
+    if not level_keys:
+        return None
+    wire_type = msgspec.defstruct(f"_{model.__name__}Wire", struct_fields)
+    decoder = msgspec.json.Decoder(wire_type)
+    other_keys = [key for key, _, _ in struct_fields if key not in level_keys]
+    names = {key: name for name, field in model.model_fields.items() for key in (field.alias, name)}
+    validate_json = model.model_validate_json
+
+    def decode(raw: bytes) -> BaseModel:
+        try:
+            wire = decoder.decode(raw)
+        except msgspec.MsgspecError:
+            return validate_json(raw)
+        levels: dict[str, list[tuple[Decimal, Decimal]]] = {}
+        for key in level_keys:
+            rows = getattr(wire, key)
+            if rows is msgspec.UNSET:
+                continue
+            pairs = [] if rows is None else _pairs(list(chain.from_iterable(rows)))
+            if pairs is None:
+                return validate_json(raw)
+            levels[names[key]] = pairs
+        parts = [
+            b'"%s":%s' % (key.encode(), bytes(value))
+            for key in other_keys
+            if (value := getattr(wire, key)) is not msgspec.UNSET
+        ]
+        head = validate_json(b"{" + b",".join(parts) + b"}")
+        return head.model_copy(update=levels) if levels else head
+
+    return decode

@@ -17,9 +17,10 @@ from hypothesis import strategies as st
 from pydantic import AfterValidator, Field, TypeAdapter, ValidationError
 
 from bpx_async.bench import _bodies
+from bpx_async.endpoints.markets import DEPTH
 from bpx_async.models._base import BpxModel, NullableList, UtcDateTime
-from bpx_async.models._fast import DecimalLevels, mark_naive_utc
-from bpx_async.models.markets import Depth
+from bpx_async.models._fast import DecimalLevels, json_decoder, mark_naive_utc
+from bpx_async.models.markets import Depth, Ticker
 
 
 class _PreviousDepth(BpxModel):
@@ -218,3 +219,70 @@ def test_odd_timestamp_text_decodes_or_fails_like_before(text: str) -> None:
         except ValidationError as exc:
             outcomes.append([e["type"] for e in exc.errors()])
     assert outcomes[0] == outcomes[1]
+
+
+# --- whole answers through msgspec ----------------------------------------------------------
+
+
+def _model_outcome(decode: Any, raw: bytes) -> Any:
+    try:
+        depth = decode(raw)
+    except ValidationError as exc:
+        return ("error", exc.errors(include_url=False, include_input=False))
+    return (
+        "ok",
+        _exact(depth.asks),
+        _exact(depth.bids),
+        depth.last_update_id,
+        depth.timestamp,
+        depth.model_fields_set,
+    )
+
+
+def test_depth_endpoint_reads_its_answer_with_the_msgspec_decoder() -> None:
+    assert json_decoder(Ticker) is None  # no level lists: the model's own validation
+    assert DEPTH.decode_json is not DEPTH.response_adapter.validate_json
+    raw = _bodies()["/api/v1/depth"]
+    assert _model_outcome(DEPTH.decode_json, raw) == _model_outcome(Depth.model_validate_json, raw)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"asks":[["1.5","2"]],"bids":[],"lastUpdateId":"12","timestamp":1700000000000000}',
+        b'{"asks":null,"bids":[["1","2"]]}',
+        b'{"last_update_id":5,"asks":[["1","2"]]}',  # the snake_case spelling pydantic accepts
+        b'{"lastUpdateId":"x","asks":[["1","2"]]}',  # a bad scalar: the model's own error
+        b'{"asks":[["NaN","2"]]}',
+        b'{"asks":[[1,2.50]]}',  # numbers: the model's own reading of them
+        b'{"asks":[["1","2","3"]]}',
+        b'{"asks":"no"}',
+        b'{"extra":{"deep":[1,2,{"x":null}]},"bids":[["7","8"]]}',
+        b"[]",
+        b"null",
+        b"{",
+        b"",
+    ],
+)
+def test_the_msgspec_decoder_gives_the_models_own_results_and_errors(raw: bytes) -> None:
+    decode = json_decoder(Depth)
+    assert decode is not None
+    assert _model_outcome(decode, raw) == _model_outcome(Depth.model_validate_json, raw)
+
+
+_SCALAR = st.one_of(
+    st.none(), st.integers(-(2**70), 2**70), st.text(max_size=6), st.booleans(), st.floats()
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(["asks", "bids", "lastUpdateId", "last_update_id", "timestamp", "x"]),
+        st.one_of(_SCALAR, st.lists(st.lists(_CELL, max_size=3), max_size=3)),
+    )
+)
+def test_any_depth_object_decodes_like_the_model_itself(body: dict[str, Any]) -> None:
+    raw = json.dumps(body).encode()
+    decode = json_decoder(Depth)
+    assert _model_outcome(decode, raw) == _model_outcome(Depth.model_validate_json, raw)
