@@ -286,6 +286,7 @@ class AsyncClient:
         key = cache_key(params)
         if key is None:
             return self._prepare(endpoint, params)
+        key = (self.base_url, key)  # the prepared URL includes it, and it is a public attribute
         prepared = self._prepared.get(endpoint, key)
         if prepared is None:
             prepared = self._prepare(endpoint, params)

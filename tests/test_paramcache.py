@@ -134,6 +134,15 @@ async def test_a_repeated_identical_call_is_validated_once_and_returns_the_same_
         assert str(first.url).endswith("/api/v1/depth?limit=500&symbol=SOL_USDC")
 
 
+async def test_a_changed_base_url_is_not_served_a_url_prepared_for_the_old_one() -> None:
+    async with AsyncClient(base_url="http://127.0.0.1:1") as client:
+        before = client.prepare(markets.TICKER, {"symbol": "SOL_USDC"})
+        client.base_url = "http://127.0.0.1:2"
+        after = client.prepare(markets.TICKER, {"symbol": "SOL_USDC"})
+        assert str(before.url) == "http://127.0.0.1:1/api/v1/ticker?symbol=SOL_USDC"
+        assert str(after.url) == "http://127.0.0.1:2/api/v1/ticker?symbol=SOL_USDC"
+
+
 async def test_a_bool_is_still_refused_after_the_equal_int_was_cached() -> None:
     async with AsyncClient() as client:
         assert client.prepare(trades.RECENT, {"symbol": "SOL_USDC", "limit": 1}).query == [
