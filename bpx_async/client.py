@@ -88,7 +88,10 @@ def _check_window(window: int) -> int:
 
 @dataclass(frozen=True, slots=True)
 class PreparedRequest:
-    """A request after validation and serialization: exactly what is signed and sent."""
+    """A request after validation and serialization: exactly what is signed and sent.
+
+    Shared by every call with the same parameters (the client caches it): never mutate it.
+    """
 
     method: str
     path: str
