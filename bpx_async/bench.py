@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import gc
 import json
 import os
+import platform
 import random
 import statistics
 import subprocess
@@ -500,14 +502,10 @@ async def run(
 
 
 def _fresh_secret() -> str:
-    import base64
-
     return base64.b64encode(os.urandom(32)).decode()
 
 
 def _machine() -> str:
-    import platform
-
     cpu = platform.processor() or platform.machine()
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as info:
