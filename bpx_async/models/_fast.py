@@ -1,8 +1,9 @@
 """Fast paths for the big answers: order-book levels and zone-less timestamps, at the Decimal floor.
 
-Each is a pydantic validator that handles the shape the exchange actually sends in one tight
-Python loop and hands anything else to pydantic's own validation, so values, errors, NaN/Infinity
-rejection and ``null`` handling stay exactly what the plain annotation gives.
+Each handles the shape the exchange actually sends in one tight loop and hands anything else to
+pydantic's own validation, so values, errors, NaN/Infinity rejection and ``null`` handling stay
+exactly what the plain annotation gives: :data:`DecimalLevels` and :func:`mark_naive_utc` are
+pydantic validators, :func:`json_decoder` reads a whole answer with such levels through msgspec.
 """
 
 from __future__ import annotations
@@ -111,7 +112,7 @@ def json_decoder(model: type[BaseModel]) -> Callable[[bytes], BaseModel] | None:
                 struct_fields.append((key, list[tuple[str, str]] | None, msgspec.UNSET))
             else:
                 struct_fields.append((key, msgspec.Raw, msgspec.UNSET))
-    if not level_keys:
+    if not level_keys or _checks_beyond_fields(model, set(level_keys)):
         return None
     wire_type = msgspec.defstruct(f"_{model.__name__}Wire", struct_fields)
     decoder = msgspec.json.Decoder(wire_type)
@@ -142,3 +143,20 @@ def json_decoder(model: type[BaseModel]) -> Callable[[bytes], BaseModel] | None:
         return head.model_copy(update=levels) if levels else head
 
     return decode
+
+
+def _checks_beyond_fields(model: type[BaseModel], level_keys: set[str]) -> bool:
+    """Whether the model checks more than each field alone (model validators, validators of a
+    level field, post-init), which the split decoding above would bypass."""
+    decorators = model.__pydantic_decorators__
+    level_names = {
+        name
+        for name, field in model.model_fields.items()
+        if name in level_keys or field.alias in level_keys
+    }
+    on_levels = any(
+        set(validator.info.fields) & level_names
+        for validator in decorators.field_validators.values()
+    )
+    has_post_init = model.model_post_init is not BaseModel.model_post_init
+    return bool(decorators.model_validators) or on_levels or has_post_init

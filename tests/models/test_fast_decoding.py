@@ -14,7 +14,14 @@ from typing import Annotated, Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pydantic import AfterValidator, Field, TypeAdapter, ValidationError
+from pydantic import (
+    AfterValidator,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from bpx_async.bench import _bodies
 from bpx_async.endpoints.markets import DEPTH
@@ -286,3 +293,44 @@ def test_any_depth_object_decodes_like_the_model_itself(body: dict[str, Any]) ->
     raw = json.dumps(body).encode()
     decode = json_decoder(Depth)
     assert _model_outcome(decode, raw) == _model_outcome(Depth.model_validate_json, raw)
+
+
+class _Checked(BpxModel):
+    asks: DecimalLevels = Field(default_factory=list)
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _no_empty_book(self) -> _Checked:
+        if not self.asks:
+            raise ValueError("empty book")
+        return self
+
+
+class _LevelValidator(BpxModel):
+    asks: DecimalLevels = Field(default_factory=list)
+
+    @field_validator("asks")
+    @classmethod
+    def _short(cls, value: Any) -> Any:
+        return value[:1]
+
+
+class _ScalarValidator(BpxModel):
+    asks: DecimalLevels = Field(default_factory=list)
+    note: str | None = None
+
+    @field_validator("note")
+    @classmethod
+    def _upper(cls, value: Any) -> Any:
+        return value.upper() if value else value
+
+
+def test_models_that_check_more_than_each_field_get_no_split_decoder() -> None:
+    # The split decoding would run these checks without the levels: such models keep their own.
+    assert json_decoder(_Checked) is None
+    assert json_decoder(_LevelValidator) is None
+    decode = json_decoder(_ScalarValidator)
+    assert decode is not None
+    result = decode(b'{"asks":[["1","2"]],"note":"abc"}')
+    assert result == _ScalarValidator.model_validate_json(b'{"asks":[["1","2"]],"note":"abc"}')
+    assert result.note == "ABC"
