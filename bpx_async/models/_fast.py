@@ -147,7 +147,7 @@ def json_decoder(model: type[BaseModel]) -> Callable[[bytes], BaseModel] | None:
 
 def _checks_beyond_fields(model: type[BaseModel], level_keys: set[str]) -> bool:
     """Whether the model checks more than each field alone (model validators, validators of a
-    level field, post-init), which the split decoding above would bypass."""
+    level field, post-init, refusing unknown fields), which the split decoding would bypass."""
     decorators = model.__pydantic_decorators__
     level_names = {
         name
@@ -159,4 +159,5 @@ def _checks_beyond_fields(model: type[BaseModel], level_keys: set[str]) -> bool:
         for validator in decorators.field_validators.values()
     )
     has_post_init = model.model_post_init is not BaseModel.model_post_init
-    return bool(decorators.model_validators) or on_levels or has_post_init
+    forbids_extra = model.model_config.get("extra") == "forbid"  # msgspec would drop unknowns
+    return bool(decorators.model_validators) or on_levels or has_post_init or forbids_extra

@@ -329,6 +329,8 @@ def test_models_that_check_more_than_each_field_get_no_split_decoder() -> None:
     # The split decoding would run these checks without the levels: such models keep their own.
     assert json_decoder(_Checked) is None
     assert json_decoder(_LevelValidator) is None
+    strict = type("_Strict", (_ScalarValidator,), {"model_config": {"extra": "forbid"}})
+    assert json_decoder(strict) is None
     decode = json_decoder(_ScalarValidator)
     assert decode is not None
     result = decode(b'{"asks":[["1","2"]],"note":"abc"}')
