@@ -22,7 +22,9 @@ from typing import Any, Generic, TypeVar
 
 import aiohttp
 from pydantic import BaseModel, ValidationError
+from yarl import URL
 
+from ._paramcache import PreparedCache, cache_key
 from ._ratelimit import RateLimiter
 from .endpoints._spec import Endpoint
 from .endpoints.system import TIME
@@ -81,7 +83,11 @@ _JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 
 @dataclass(frozen=True, slots=True)
 class PreparedRequest:
-    """A request after validation and serialization: exactly what is signed and sent."""
+    """A request after validation and serialization: exactly what is signed and sent.
+
+    A GET's is shared by every call with the same parameters (the pipeline caches it): never
+    mutate it.
+    """
 
     method: str
     path: str
@@ -89,6 +95,8 @@ class PreparedRequest:
     body: bytes | None
     #: The parameter set handed to the signer (the same objects the query/body were built from).
     signed_params: Any
+    #: The full URL, query included, encoded once here (what aiohttp would build from ``query``).
+    url: URL
     #: The ``clientId`` of each order in the request (for errors a bot reconciles with).
     client_ids: tuple[int, ...] = ()
 
@@ -427,6 +435,7 @@ class Pipeline:
         "limiter",
         "max_response_bytes",
         "on_request",
+        "prepared_cache",
         "retry",
         "server_clock",
         "session",
@@ -450,6 +459,7 @@ class Pipeline:
         auto_client_id: bool = True,
         max_response_bytes: int = 32 * 1024 * 1024,
         on_request: RequestHook | None = None,
+        prepared_cache: PreparedCache[PreparedRequest] | None = None,
     ) -> None:
         if not isinstance(max_response_bytes, int) or max_response_bytes < 1:
             raise ValueError("max_response_bytes must be a positive integer")
@@ -465,6 +475,8 @@ class Pipeline:
         self.auto_client_id = auto_client_id
         self.max_response_bytes = max_response_bytes
         self.on_request = on_request
+        #: Prepared GETs by parameter set, shared with views (same base URL, same rules).
+        self.prepared_cache = PreparedCache() if prepared_cache is None else prepared_cache
         #: Set when this view (not necessarily the shared session) was closed.
         self.closed = False
 
@@ -489,6 +501,7 @@ class Pipeline:
             auto_client_id=self.auto_client_id,
             max_response_bytes=self.max_response_bytes,
             on_request=self.on_request,
+            prepared_cache=self.prepared_cache,
         )
 
     def now_ms(self) -> int:
@@ -502,7 +515,23 @@ class Pipeline:
 
         An order without a ``client_id`` gets a random uint32 one here (unless the client was
         made with ``auto_client_id=False``), once, before the first attempt.
+
+        A GET with a repeated identical parameter set is served from a bounded cache (the rules
+        are in ``_paramcache``); requests with a body (orders among them) never are, so a
+        generated clientId is never reused.
         """
+        if endpoint.has_body:
+            return self._prepare(endpoint, params)
+        key = cache_key(params)
+        if key is None:
+            return self._prepare(endpoint, params)
+        prepared = self.prepared_cache.get(endpoint, key)
+        if prepared is None:
+            prepared = self._prepare(endpoint, params)
+            self.prepared_cache.put(endpoint, key, prepared)
+        return prepared
+
+    def _prepare(self, endpoint: Endpoint[Any], params: Any) -> PreparedRequest:
         adapter = endpoint.request_adapter
         if adapter is None:
             if params:
@@ -521,11 +550,14 @@ class Pipeline:
                 model = _with_client_ids(model)
             wire = adapter.dump_python(model, mode="json", by_alias=True, exclude_none=True)
         client_ids = _client_ids(wire)
+        url = URL(self.base_url + endpoint.path)
         if endpoint.has_body:
             body = None if wire is None else _dump_json(wire)
-            return PreparedRequest(endpoint.method, endpoint.path, [], body, wire, client_ids)
+            return PreparedRequest(endpoint.method, endpoint.path, [], body, wire, url, client_ids)
         query = sorted_pairs(wire) if wire else []
-        return PreparedRequest(endpoint.method, endpoint.path, query, None, wire, client_ids)
+        if query:
+            url = url.extend_query(query)
+        return PreparedRequest(endpoint.method, endpoint.path, query, None, wire, url, client_ids)
 
     # -- sign ----------------------------------------------------------------------------
 
@@ -632,10 +664,9 @@ class Pipeline:
             try:
                 async with session.request(
                     method,
-                    self.base_url + path,
-                    params=prepared.query or None,
+                    prepared.url,
                     data=prepared.body,
-                    headers=headers,
+                    headers=headers or None,  # None: aiohttp skips merging with its defaults
                     timeout=timeout,
                     allow_redirects=False,
                 ) as response:
@@ -958,7 +989,7 @@ def read_result(endpoint: Endpoint[T], status: int, body: bytes, check: Check | 
         result = body.decode("utf-8", errors="replace").strip()
     else:
         try:
-            result = endpoint.response_adapter.validate_json(body)
+            result = endpoint.decode_json(body)
         except ValidationError as exc:
             raise _unexpected(endpoint, body, _describe(exc)) from None
     if check is not None:

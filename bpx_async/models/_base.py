@@ -24,6 +24,7 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
+from ._fast import mark_naive_utc
 from .enums import MarketType
 
 __all__ = [
@@ -96,7 +97,7 @@ def _utc(value: datetime) -> datetime:
 
 #: The API's zone-less timestamps ("2025-07-27T17:39:00.092") are UTC; they are returned as
 #: timezone-aware ``datetime`` objects.
-UtcDateTime = Annotated[datetime, AfterValidator(_utc)]
+UtcDateTime = Annotated[datetime, BeforeValidator(mark_naive_utc), AfterValidator(_utc)]
 
 
 def _none_to_empty(value: Any) -> Any:

@@ -23,6 +23,7 @@ from ._base import (
     Symbol,
     UtcDateTime,
 )
+from ._fast import DecimalLevels
 from .enums import (
     DepthLimit,
     KlineInterval,
@@ -313,8 +314,8 @@ class Depth(BpxModel):
     ``last_update_id`` matches the ``u`` ids of the depth stream; ``timestamp`` is in microseconds.
     """
 
-    asks: NullableList[tuple[Decimal, Decimal]] = Field(default_factory=list)
-    bids: NullableList[tuple[Decimal, Decimal]] = Field(default_factory=list)
+    asks: DecimalLevels = Field(default_factory=list)
+    bids: DecimalLevels = Field(default_factory=list)
     last_update_id: int | None = None
     timestamp: int | None = Field(default=None, description="microseconds since the epoch")
 
