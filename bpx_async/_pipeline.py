@@ -652,6 +652,8 @@ class Pipeline:
                 None,
             )
         try:
+            if session.closed or self.closed:  # closed while this request waited: never sent
+                raise ClientClosedError(f"{method} {path}: not sent: the client was closed")
             # Signed only now, when the request can go out: the timestamp is never stale.
             deadline: int | None = None
             headers: dict[str, str] = {}

@@ -12,6 +12,7 @@ from bpx_async import (
     AsyncClient,
     ClientClosedError,
     NotFoundError,
+    RateLimiter,
     ResponseValidationError,
 )
 from bpx_async._pipeline import _Gate
@@ -54,6 +55,20 @@ async def test_closing_the_parent_closes_the_shared_session_for_every_view(
     assert session.closed and view.closed
     with pytest.raises(ClientClosedError):
         await view.system.ping()
+
+
+async def test_a_request_waiting_for_its_budget_when_the_client_closes_is_not_sent(
+    fx: FakeExchange,
+) -> None:
+    # 60/min with a burst of 1: the second ping waits about a second for its slot.
+    client = AsyncClient(base_url=fx.base_url, rate_limiter=RateLimiter(60, standard_burst=1))
+    assert await client.system.ping() == "pong"
+    waiting = asyncio.create_task(client.system.ping())
+    await asyncio.sleep(0.2)
+    await client.aclose()
+    with pytest.raises(ClientClosedError, match="not sent"):
+        await asyncio.wait_for(waiting, 5)
+    assert [r.path for r in fx.requests].count("/api/v1/ping") == 1
 
 
 # --- raw responses --------------------------------------------------------------------------
