@@ -1,7 +1,10 @@
-"""The ``bpx`` command line: market data, balances, orders and fills from a terminal.
+"""The ``bpx`` command line: market data, balances, orders and fills from a terminal, and any of
+the API's operations by name (``bpx call markets.depth symbol=SOL_USDC``).
 
-Readable aligned tables by default, ``--json`` for machine output (decimals as strings). Every
-SDK error ends the command with one ``error: ...`` line on stderr and a non-zero exit code.
+Readable aligned tables by default (:mod:`bpx_async.tables`), ``--json`` for machine output
+(decimals as strings). Every error ends the command with one ``error: ...`` line on stderr (a
+JSON object with ``--json``) and exit code 1, or 2 for a usage error. A new command is one
+``async def`` returning :class:`Output` plus its ``command(...)`` line in :func:`build_parser`.
 """
 
 from __future__ import annotations
