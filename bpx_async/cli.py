@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import difflib
+import io
 import json
 import os
 import sys
@@ -600,10 +602,18 @@ def _report(exc: Exception, as_json: bool) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one ``bpx`` command; returns the process exit code."""
     parser = build_parser()
+    # With --json, argparse's own usage errors become one JSON object too.
+    as_json = "--json" in (sys.argv[1:] if argv is None else argv)
+    captured = io.StringIO()
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # --help, --version, or a usage error argparse already printed
-        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+        with contextlib.redirect_stderr(captured) if as_json else contextlib.nullcontext():
+            args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, or a usage error argparse printed
+        code = exc.code if isinstance(exc.code, int) else EXIT_USAGE
+        if as_json and code != EXIT_OK:
+            last = (captured.getvalue().strip().splitlines() or ["usage error"])[-1]
+            _report(_UsageProblem(last.partition(": error: ")[2] or last), True)
+        return code
     handler: Command = args.command
     try:
         output = asyncio.run(handler(args))
