@@ -1,14 +1,19 @@
-"""The ``bpx`` command line: market data, balances, orders and fills from a terminal.
+"""The ``bpx`` command line: market data, balances, orders and fills from a terminal, and any of
+the API's operations by name (``bpx call markets.depth symbol=SOL_USDC``).
 
-Readable aligned tables by default, ``--json`` for machine output (decimals as strings). Every
-SDK error ends the command with one ``error: ...`` line on stderr and a non-zero exit code.
+Readable aligned tables by default (:mod:`bpx_async.tables`), ``--json`` for machine output
+(decimals as strings). Every error ends the command with one ``error: ...`` line on stderr (a
+JSON object with ``--json``) and exit code 1, or 2 for a usage error. A new command is one
+``async def`` returning :class:`Output` plus its ``command(...)`` line in :func:`build_parser`.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import difflib
+import io
 import json
 import os
 import sys
@@ -591,10 +596,18 @@ def _report(exc: Exception, as_json: bool) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one ``bpx`` command; returns the process exit code."""
     parser = build_parser()
+    # With --json, argparse's own usage errors become one JSON object too.
+    as_json = "--json" in (sys.argv[1:] if argv is None else argv)
+    captured = io.StringIO()
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # --help, --version, or a usage error argparse already printed
-        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+        with contextlib.redirect_stderr(captured) if as_json else contextlib.nullcontext():
+            args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, or a usage error argparse printed
+        code = exc.code if isinstance(exc.code, int) else EXIT_USAGE
+        if as_json and code != EXIT_OK:
+            last = (captured.getvalue().strip().splitlines() or ["usage error"])[-1]
+            _report(_UsageProblem(last.partition(": error: ")[2] or last), True)
+        return code
     handler: Command = args.command
     try:
         output = asyncio.run(handler(args))

@@ -23,8 +23,8 @@ from decimal import Decimal
 
 from _common import Column, Venue, run_example, say, table
 
-from bpx_async.cli import format_cell
 from bpx_async.models.enums import OrderType, Side
+from bpx_async.tables import format_cell
 
 SYMBOL = "SOL_USDC"
 PAGE_SIZE = 10

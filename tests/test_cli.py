@@ -502,3 +502,16 @@ async def test_call_invalid_values_are_refused_before_sending_and_api_errors_exi
     assert "404" in assert_one_error_line(missing) and missing.code == 1
     assert as_json.code == 1
     assert json.loads(as_json.stderr)["error"]["status"] == 404
+
+
+def test_usage_errors_under_json_are_one_json_object(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["--json", "order", "place", "SOL_USDC", "sideways", "limit"])
+
+    captured = capsys.readouterr()
+    assert code == 2
+    assert captured.out == ""
+    error = json.loads(captured.err)["error"]
+    assert error["type"] == "UsageError"
+    assert "side must be buy/bid or sell/ask" in error["message"]
+    assert main(["--json", "--version"]) == 0
+    assert "bpx_async" in capsys.readouterr().out
