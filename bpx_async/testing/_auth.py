@@ -1,7 +1,8 @@
 """Server-side check of Backpack's Ed25519 request signatures for the fake exchange.
 
 Rebuilds the signing string from what actually arrived (method, path, query pairs, JSON body) and
-verifies it, deliberately independent of the client's ``bpx_async.signing`` (REFERENCE 2.2-2.10).
+verifies it, deliberately independent of the client's ``bpx_async.signing`` (the rules of
+https://docs.backpack.exchange/#section/Authentication).
 """
 
 from __future__ import annotations
@@ -34,8 +35,8 @@ _SIGNATURE_LEN = 64
 
 Pairs = list[tuple[str, str]]
 
-#: (method, path) -> instruction, REFERENCE 2.10. POST /api/v1/orders signs ``orderExecute`` once
-#: per batch item (2.5).
+#: (method, path) -> instruction, as the docs list them per operation. POST /api/v1/orders signs
+#: ``orderExecute`` once per batch item.
 INSTRUCTIONS: Mapping[tuple[str, str], str] = {
     ("GET", "/api/v1/account"): "accountQuery",
     ("PATCH", "/api/v1/account"): "accountUpdate",
@@ -93,8 +94,8 @@ INSTRUCTIONS: Mapping[tuple[str, str], str] = {
     ("POST", "/wapi/v1/user/2fa"): "issueTwoFactorToken",
 }
 
-#: Operations that need an authentication API keys cannot provide (REFERENCE 2.9 item 7):
-#: the fake answers them 401 like the real exchange reportedly does.
+#: Operations that need an authentication API keys cannot provide (the docs give them no API-key
+#: instruction): the fake answers them 401 like the real exchange reportedly does.
 SESSION_ONLY: frozenset[tuple[str, str]] = frozenset(
     {
         ("GET", "/api/v1/borrowLend/position/liquidationPrice"),
@@ -234,7 +235,8 @@ class Verifier:
         )
 
     def authenticate_subscription(self, signature: object) -> str:
-        """Verify the ``signature`` array of a private WebSocket SUBSCRIBE (REFERENCE 2.6)."""
+        """Verify the ``signature`` array of a private WebSocket SUBSCRIBE (instruction
+        ``subscribe``, no parameters)."""
         if not isinstance(signature, list) or len(signature) != 4:
             raise AuthError(401, "UNAUTHORIZED", "Private streams need a 4-item signature")
         items = [str(item) if isinstance(item, int) else item for item in signature]

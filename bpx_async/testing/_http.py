@@ -1,7 +1,7 @@
 """Response and parameter helpers shared by the fake exchange's REST handlers.
 
 Errors come in the exchange's two flavours: ``{"code","message"}`` JSON for business errors and
-plain text for request-parsing failures (REFERENCE 6.1).
+plain text for request-parsing failures, as the real API answers.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Public (unsigned) REST endpoints of the fake exchange (REFERENCE 3, 4).
+"""Public (unsigned) REST endpoints of the fake exchange (the docs' System, Assets, Markets
+and Trades tags).
 
 Order books, trades and tickers come from the matching engine; data the engine does not model
 (klines, funding, borrow/lend, vaults) is synthetic but a pure function of symbol and time.
