@@ -2,7 +2,9 @@
 
 The caller (the client pipeline) supplies the timestamp and window; the signer only turns
 ``(instruction, params, timestamp, window)`` into the signing string and its signature.
-Rules: REFERENCE.md section 2.3-2.6.
+The rules (https://docs.backpack.exchange/#section/Authentication): ``instruction=<name>``, then the
+parameters sorted by key as ``key=value`` joined by ``&`` (booleans ``true``/``false``), then
+``timestamp=<ms>&window=<ms>``; a batch repeats ``instruction=...&<params>`` per item.
 """
 
 from __future__ import annotations
@@ -123,7 +125,7 @@ class Signer:
     def signing_string(
         self, instruction: str, params: Params, *, timestamp: int, window: int
     ) -> str:
-        """The exact text that is signed (REFERENCE 2.3; batches per 2.5)."""
+        """The exact text that is signed (a list of parameter sets: one segment per item)."""
         if not instruction:
             raise ValueError("instruction must be a non-empty string")
         _check_time(timestamp, window)
@@ -157,7 +159,7 @@ class Signer:
         }
 
     def ws_signature(self, *, timestamp: int, window: int) -> list[str]:
-        """The ``signature`` array of a private WebSocket SUBSCRIBE message (REFERENCE 2.6)."""
+        """The ``signature`` array of a private WebSocket SUBSCRIBE: ``[key, sig, ts, window]``."""
         message = self.signing_string("subscribe", None, timestamp=timestamp, window=window)
         return [self._api_key, self.signature(message), str(timestamp), str(window)]
 
