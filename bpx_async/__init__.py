@@ -59,6 +59,7 @@ from .streams import (
     StreamSubscribeError,
     decode,
 )
+from .tracking import ExternalOrder, Fill, OrderState, OrderTracker, TrackedOrder, Transition
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -81,12 +82,16 @@ __all__ = [
     "CredentialsError",
     "Endpoint",
     "EventLoopError",
+    "ExternalOrder",
+    "Fill",
     "InsufficientFundsError",
     "InvalidOrderError",
     "InvalidStreamError",
     "NotFoundError",
     "OrderBook",
     "OrderBooks",
+    "OrderState",
+    "OrderTracker",
     "OutcomeUnknownError",
     "PermissionDeniedError",
     "RateLimitError",
@@ -114,6 +119,8 @@ __all__ = [
     "StreamOverflowError",
     "StreamReset",
     "StreamSubscribeError",
+    "TrackedOrder",
+    "Transition",
     "TransportError",
     "UnreadableResultError",
     "__version__",

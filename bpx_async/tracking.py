@@ -27,9 +27,15 @@ from .errors import (
     BpxError,
     ClientClosedError,
     CredentialsError,
+    EventLoopError,
     NotFoundError,
+    OutcomeUnknownError,
     RequestValidationError,
+    TransportError,
 )
+from .streams import Stream, StreamConnection
+from .streams.errors import StreamClosedError, StreamError
+from .streams.events import EventsDropped, StreamErrorEvent, StreamReset
 
 if TYPE_CHECKING:
     from .client import AsyncClient
@@ -201,13 +207,19 @@ class ExternalOrder:
 def _outcome(exc: BaseException) -> Outcome:
     """Whether a failed request was refused, never sent, or may have been processed.
 
-    Only a 4xx answer carrying the API's JSON error code is a refusal. 404, 429, 5xx, a plain
-    text error, a timeout, a dropped connection or an unreadable 2xx leave the outcome open.
+    Only a 4xx answer carrying the API's JSON error code is a refusal; only an error that proves
+    the request never left (bad input, no keys, a closed client, a transport failure before
+    sending) means not sent. 404, 429, 5xx, a plain text error, a timeout or a dropped connection
+    after sending, an unreadable 2xx and anything unexpected leave the outcome open.
     """
-    if getattr(exc, "request_sent", None) is False:
+    if isinstance(exc, OutcomeUnknownError):
+        return "unknown"
+    if isinstance(
+        exc, (RequestValidationError, CredentialsError, ClientClosedError, EventLoopError)
+    ):
         return "not_sent"
-    if isinstance(exc, (RequestValidationError, CredentialsError, ClientClosedError)):
-        return "not_sent"
+    if isinstance(exc, TransportError):
+        return "unknown" if exc.request_sent else "not_sent"
     if isinstance(exc, APIError):
         if exc.status in (404, 429) or exc.status >= 500:
             return "unknown"
@@ -264,6 +276,23 @@ def _ms(value: Any) -> int | None:
 
 # -- the tracker --------------------------------------------------------------------------------
 
+
+#: Events the tracker's own stream may hold before it counts as fallen behind.
+_STREAM_QUEUE = 10_000
+
+
+class _OrderUpdates(Stream):
+    """The tracker's own ``account.orderUpdate`` consumer: unlike a plain :class:`Stream`, it
+    tells the tracker the moment the socket drops, not only once it is back."""
+
+    def __init__(self, connection: StreamConnection, tracker: OrderTracker) -> None:
+        super().__init__(connection, ["account.orderUpdate"], maxsize=_STREAM_QUEUE)
+        self._tracker = tracker
+
+    def disconnected(self, reason: str) -> None:
+        log.info("order stream dropped (%s): reconciling by REST until it is back", reason)
+        self._tracker.on_stream_down()
+
 Until = Union[OrderState, Collection[OrderState], Callable[[TrackedOrder], bool], None]
 
 
@@ -312,6 +341,11 @@ class OrderTracker:
     a timer: every ``reconcile_interval`` seconds, or ``reconcile_interval_stream_down`` while no
     stream is up. Without any stream the tracker works on REST alone (``stream_up`` is False).
 
+    ``stream`` (default: on when the client has keys) makes the tracker subscribe
+    ``account.orderUpdate`` itself on the client's WebSocket: a drop is known at once (REST
+    reconciliation takes over, more often) and every reconnect reconciles. With ``stream=False``
+    feed it yourself through :meth:`run_stream` or :meth:`on_order_update`, or not at all.
+
     ``clock`` is the server time in ms (default: the client's clock); a submit whose outcome is
     ambiguous is declared ``NOT_PLACED`` only once it appears nowhere after its deadline: the
     request's timestamp + the client's ``window`` + ``deadline_margin_ms``. ``quiet_period`` is
@@ -324,6 +358,7 @@ class OrderTracker:
         self,
         client: AsyncClient,
         *,
+        stream: bool | None = None,
         clock: Callable[[], int] | None = None,
         deadline_margin_ms: int = 5000,
         reconcile_interval: float = 30.0,
@@ -346,6 +381,8 @@ class OrderTracker:
         if quiet_period < 0:
             raise ValueError("quiet_period must not be negative")
         self._client = client
+        #: Whether the tracker follows the private order stream itself.
+        self.follows_stream = client.signer is not None if stream is None else stream
         self._clock: Callable[[], int] = clock or client.server_time_ms
         self.deadline_margin_ms = deadline_margin_ms
         self.reconcile_interval = reconcile_interval
@@ -369,6 +406,8 @@ class OrderTracker:
         self._wake = asyncio.Event()
         self._reconcile_lock = asyncio.Lock()
         self._stream_up = False
+        # Set once the tracker's own stream was subscribed, or its first attempt failed.
+        self._stream_tried = asyncio.Event()
         self._started = False
         self._closed = False
         self.last_reconciled_ms: int | None = None
@@ -377,7 +416,11 @@ class OrderTracker:
     # -- lifecycle ------------------------------------------------------------------------------
 
     async def __aenter__(self) -> OrderTracker:
+        """Start, and when the tracker follows the stream, wait for its first subscription (or
+        its first failure: the tracker then works on REST and keeps trying)."""
         self.start()
+        if self.follows_stream:
+            await self._stream_tried.wait()
         return self
 
     async def __aexit__(
@@ -395,6 +438,8 @@ class OrderTracker:
         if not self._started:
             self._started = True
             self._spawn(self._reconcile_loop())
+            if self.follows_stream:
+                self._spawn(self._follow_stream())
 
     async def aclose(self) -> None:
         """Stop every background task; waiters and transition feeds end. Safe to call twice."""
@@ -567,7 +612,7 @@ class OrderTracker:
         outcome = _outcome(exc)
         # The deadline is taken after the failure, so it is never earlier than the real one
         # (the request was signed with a timestamp before now).
-        deadline = _int(getattr(exc, "deadline_ms", None))
+        deadline = exc.deadline_ms if isinstance(exc, BpxError) else None
         if deadline is None:
             deadline = self._clock() + self._client.window
         order.deadline_ms = deadline + self.deadline_margin_ms
@@ -724,18 +769,45 @@ class OrderTracker:
     async def run_stream(self, stream: AsyncIterable[Any]) -> None:
         """Feed the tracker from an async iterator of order events until it ends.
 
-        An item whose class is named ``StreamReset`` means the stream reconnected; any other
-        item goes to :meth:`on_order_update`. The tracker counts the stream up meanwhile.
+        Items are what ``client.stream(["account.orderUpdate"])`` yields: a
+        :class:`~bpx_async.streams.StreamReset` (or ``EventsDropped``) means events were lost
+        and the tracker reconciles; error events are logged; anything else goes to
+        :meth:`on_order_update`. The tracker counts the stream up meanwhile.
         """
         self.on_stream_up()
         try:
             async for item in stream:
-                if type(item).__name__ == "StreamReset":
+                if isinstance(item, (StreamReset, EventsDropped)):
                     self.on_stream_reset()
+                elif isinstance(item, StreamErrorEvent):
+                    log.warning("order stream error %s: %s", item.code, item.message)
                 else:
                     self.on_order_update(item)
         finally:
             self.on_stream_down()
+
+    async def _follow_stream(self) -> None:
+        """Subscribe ``account.orderUpdate`` on the client's socket and feed it to the tracker,
+        opening it again (with backoff) whenever it fails; ends when the client closes."""
+        delay = self.retry_delay
+        while True:
+            try:
+                async with _OrderUpdates(self._client.streams, self) as updates:
+                    self._stream_tried.set()
+                    delay = self.retry_delay
+                    await self.run_stream(updates)
+                if self._client.closed:
+                    return
+            except StreamClosedError:
+                return  # the client was closed
+            except (StreamError, BpxError) as exc:
+                # Could not connect or subscribe, or fell behind (overflow): REST reconciliation
+                # covers the gap; the stream is opened again.
+                log.warning("order stream unavailable, reconciling by REST: %s", exc)
+            finally:
+                self._stream_tried.set()
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, self.max_retry_delay)
 
     # -- reconciliation -------------------------------------------------------------------------
 

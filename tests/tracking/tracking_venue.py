@@ -27,7 +27,9 @@ CROSSING_BID = Decimal("150.02")
 FUNDS = {"USDC": "10000000", "SOL": "100000"}
 #: Small windows and delays so the deadline rule and retries play out in well under a second.
 WINDOW_MS = 1000
-FAST = {
+FAST: dict[str, Any] = {
+    # These tests feed the tracker from the engine stand-in below, not its own WebSocket.
+    "stream": False,
     "deadline_margin_ms": 200,
     "reconcile_interval": 60.0,
     "reconcile_interval_stream_down": 60.0,
