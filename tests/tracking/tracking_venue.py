@@ -200,3 +200,70 @@ class Venue:
             for row in self.fx.engine.order_history(self.account)
             if row["clientId"] == client_id
         ]
+
+
+#: Knobs of a tracker that follows its own stream (the ``stream`` option stays at its default).
+WIRED: dict[str, Any] = {key: value for key, value in FAST.items() if key != "stream"}
+
+
+@dataclass(eq=False)
+class Wired:
+    """The real pieces: a client whose tracker follows ``account.orderUpdate`` on the fake's
+    WebSocket, with faults injected at the fake (``fx.faults``, ``fx.cancel_delay``, ``fx.ws``)."""
+
+    fx: FakeExchange
+    account: str
+    client: AsyncClient
+    taker: AsyncClient
+    trackers: list[OrderTracker] = field(default_factory=list)
+
+    async def tracker(self, client: AsyncClient | None = None, **knobs: Any) -> OrderTracker:
+        """A tracker entered as ``async with`` does (its stream subscribed); closed by the
+        fixture."""
+        tracker = (client or self.client).order_tracker(**{**WIRED, **knobs})
+        self.trackers.append(tracker)
+        await tracker.__aenter__()
+        return tracker
+
+    def posts(self, client_id: int) -> int:
+        """How many order POSTs with this clientId reached the fake."""
+        return sum(
+            1
+            for request in self.fx.requests
+            if request.method == "POST"
+            and request.path == "/api/v1/order"
+            and request.json().get("clientId") == client_id
+        )
+
+    def exchange_orders(self, client_id: int) -> list[dict[str, Any]]:
+        """Every order of the account with this clientId, as the exchange records it."""
+        return [
+            row
+            for row in self.fx.engine.order_history(self.account)
+            if row["clientId"] == client_id
+        ]
+
+    async def sell_into(self, price: Decimal, quantity: Decimal | str) -> None:
+        await self.taker.orders.execute(
+            SYMBOL, "Ask", "Limit", quantity=quantity, price=price, time_in_force="IOC"
+        )
+
+    async def drop_stream(self, tracker: OrderTracker) -> None:
+        """Kill the private socket and refuse reconnects until :meth:`restore_stream`."""
+        self.fx.ws.refuse(None)
+        await self.fx.ws.kill()
+        await until(lambda: not tracker.stream_up)
+
+    async def restore_stream(self, tracker: OrderTracker) -> None:
+        self.fx.ws.refuse(0)
+        await until(lambda: tracker.stream_up)
+
+
+async def until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Wait until ``condition()`` holds (polled every 10 ms); TimeoutError after ``timeout``."""
+
+    async def poll() -> None:
+        while not condition():
+            await asyncio.sleep(0.01)
+
+    await asyncio.wait_for(poll(), timeout)
