@@ -261,9 +261,9 @@ class Wired:
 
 async def until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
     """Wait until ``condition()`` holds (polled every 10 ms); TimeoutError after ``timeout``."""
-
-    async def poll() -> None:
-        while not condition():
-            await asyncio.sleep(0.01)
-
-    await asyncio.wait_for(poll(), timeout)
+    for _ in range(int(timeout / 0.01)):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    if not condition():
+        raise asyncio.TimeoutError(f"condition not met within {timeout:g} s")
