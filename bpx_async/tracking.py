@@ -175,6 +175,9 @@ class TrackedOrder:
     executed_quote_quantity: Decimal = ZERO
     #: A cancel was sent or accepted (202) and the order has not ended yet.
     cancel_pending: bool = False
+    #: Server time (ms) after which a cancel with an ambiguous outcome that left the order
+    #: resting is known not to have been executed (None: none, or accepted with 202).
+    cancel_deadline_ms: int | None = None
     trade_ids: set[int] = field(default_factory=set)
     #: Server time (ms) after which an order that appears nowhere was never placed.
     deadline_ms: int | None = None
@@ -610,12 +613,7 @@ class OrderTracker:
     def _after_failed_submit(self, order: TrackedOrder, exc: BaseException) -> None:
         order.error = exc
         outcome = _outcome(exc)
-        # The deadline is taken after the failure, so it is never earlier than the real one
-        # (the request was signed with a timestamp before now).
-        deadline = exc.deadline_ms if isinstance(exc, BpxError) else None
-        if deadline is None:
-            deadline = self._clock() + self._client.window
-        order.deadline_ms = deadline + self.deadline_margin_ms
+        order.deadline_ms = self._deadline(exc)
         if order.order_id is not None:
             return  # the stream already proved the order exists
         if outcome == "rejected":
@@ -625,6 +623,15 @@ class OrderTracker:
         else:
             self._set_state(order, OrderState.UNKNOWN, "local", detail=str(exc))
             self._settle_soon(order)
+
+    def _deadline(self, exc: BaseException) -> int:
+        """When a failed request can no longer be executed (server ms), plus the margin: the
+        error's ``deadline_ms`` (timestamp + window) or, without one, now + window (taken after
+        the failure, so never earlier than the real one)."""
+        deadline = exc.deadline_ms if isinstance(exc, BpxError) else None
+        if deadline is None:
+            deadline = self._clock() + self._client.window
+        return deadline + self.deadline_margin_ms
 
     def _forget(self, order: TrackedOrder) -> None:
         self._by_client.pop(order.client_id, None)
@@ -659,6 +666,7 @@ class OrderTracker:
         if order.state.terminal:
             return self._copy(order)
         self._touch(order)
+        order.cancel_deadline_ms = None
         self._set_flag(order, True, "local", detail="cancel sent")
         try:
             if order.order_id is not None:
@@ -677,11 +685,14 @@ class OrderTracker:
         except BpxError as exc:
             order.error = exc
             if _outcome(exc) == "unknown":
+                order.cancel_deadline_ms = self._deadline(exc)
                 self._settle_soon(order)
             else:
                 self._set_flag(order, False, "rest", detail=f"cancel refused: {exc}")
-        except BaseException:
-            self._settle_soon(order)  # cancelled in flight: the cancel may have been executed
+        except BaseException as exc:
+            # Cancelled in flight: the cancel may have been executed.
+            order.cancel_deadline_ms = self._deadline(exc)
+            self._settle_soon(order)
             raise
         else:
             self._touch(order)
@@ -903,7 +914,9 @@ class OrderTracker:
 
     async def _look_up(self, order: TrackedOrder) -> bool:
         """One round of lookups; True once the order is settled (resting or terminal)."""
-        deadline_passed = order.deadline_ms is not None and self._clock() > order.deadline_ms
+        now = self._clock()
+        deadline_passed = order.deadline_ms is not None and now > order.deadline_ms
+        cancel_expired = order.cancel_deadline_ms is not None and now > order.cancel_deadline_ms
         try:
             if order.order_id is not None:
                 placed = await self._client.orders.get(order.symbol, order_id=order.order_id)
@@ -915,6 +928,11 @@ class OrderTracker:
             if placed.client_id in (None, order.client_id) or placed.id == order.order_id:
                 detail = "order lookup" if order.order_id else "clientId lookup"
                 self._apply_order(order, placed, "reconcile", detail=detail)
+                if order.cancel_pending and cancel_expired and not order.state.terminal:
+                    # Still resting after the cancel's deadline: it was never executed.
+                    self._set_flag(
+                        order, False, "reconcile", detail="cancel not executed by its deadline"
+                    )
                 return not order.cancel_pending or order.state.terminal
         row = await self._find_in_history(order)
         if row is not None:

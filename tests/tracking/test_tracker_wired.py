@@ -269,3 +269,25 @@ async def test_closing_the_client_ends_the_trackers_stream(fx: FakeExchange) -> 
             assert fx.websocket_count == 0  # not reopened on a closed client
 
     await asyncio.wait_for(scenario(), TIMEOUT)
+
+
+async def test_a_cancel_answered_503_that_left_the_order_resting_stops_being_pending(
+    wired: Wired,
+) -> None:
+    async def scenario() -> None:
+        tracker = await wired.tracker()
+        order = await tracker.submit(SYMBOL, "Bid", "Limit", quantity="1", price=INSIDE_BID)
+        wired.fx.faults.add("status", path="/api/v1/order", method="DELETE", status=503)
+        pending = await tracker.cancel(order.client_id)
+        assert pending.cancel_pending  # a 503 does not prove the cancel was not executed
+        assert pending.cancel_deadline_ms is not None
+        # Still resting once the cancel's deadline (timestamp + window + margin) has passed:
+        # the cancel was never executed, and the bot may cancel again.
+        await until(lambda: not tracker.get(order.client_id).cancel_pending)
+        after = tracker.get(order.client_id)
+        assert after.state is OrderState.OPEN
+        step = next(t for t in tracker.audit if t.detail == "cancel not executed by its deadline")
+        assert step.time_ms > pending.cancel_deadline_ms
+        assert (await tracker.cancel(order.client_id)).state is OrderState.CANCELLED
+
+    await asyncio.wait_for(scenario(), TIMEOUT)

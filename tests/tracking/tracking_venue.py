@@ -1,5 +1,7 @@
 """Helpers for the order tracker's tests: a FakeExchange account, a client whose order calls
-can lose answers or never send, a taker account to fill orders, and a private-stream stand-in.
+can lose answers or never send, a taker account to fill orders, and a private-stream stand-in
+(the rule tests, which prove the tracker's logic in isolation); and ``Wired``, the real pieces
+(the tracker's own stream on the fake's WebSocket, faults injected at the fake).
 
 The stream stand-in subscribes to the fake's matching engine and hands each ``account.orderUpdate``
 ``data`` dict to the tracker after ``lag`` seconds, exactly as the WebSocket would carry it; while
@@ -46,8 +48,6 @@ class FaultyOrders(Orders):
     ``never_send``: the call fails with a dropped connection (or ``never_send_error``) and
     nothing reaches the exchange.
     ``hold``: the answer is held until the event is set (a slow REST answer).
-    ``impatient``: the call gives up after 30 ms (with a ``delay`` fault on the fake, the
-    exchange then places the order after the client timed out).
     ``accept_cancels``: a cancel answers 202 and ``on_accepted_cancel(symbol, ids)`` runs
     (``ids`` holds the ``order_id`` / ``client_id`` the cancel named).
     ``lose_cancel_answers``: the cancel is executed, then the call times out.
@@ -57,7 +57,6 @@ class FaultyOrders(Orders):
     __slots__ = (
         "accept_cancels",
         "hold",
-        "impatient",
         "lose_answers",
         "lose_cancel_answers",
         "never_send",
@@ -71,7 +70,6 @@ class FaultyOrders(Orders):
         self.lose_answers = 0
         self.never_send = 0
         self.never_send_error: Exception | None = None
-        self.impatient = 0
         self.hold: asyncio.Event | None = None
         self.accept_cancels = 0
         self.lose_cancel_answers = 0
@@ -86,10 +84,6 @@ class FaultyOrders(Orders):
             raise ConnectionFailedError(
                 "POST /api/v1/order: connection refused", method="POST", path="/api/v1/order"
             )
-        if self.impatient:
-            self.impatient -= 1
-            hasty = self._client.with_options(timeout=0.03)
-            return await hasty.orders.execute(*args, **kwargs)
         placed = await super().execute(*args, **kwargs)
         if self.lose_answers:
             self.lose_answers -= 1
@@ -232,6 +226,7 @@ class Wired:
             for request in self.fx.requests
             if request.method == "POST"
             and request.path == "/api/v1/order"
+            and request.headers.get("X-API-Key") == self.account
             and request.json().get("clientId") == client_id
         )
 
