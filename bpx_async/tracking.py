@@ -384,8 +384,6 @@ class OrderTracker:
         if quiet_period < 0:
             raise ValueError("quiet_period must not be negative")
         self._client = client
-        #: Whether the tracker follows the private order stream itself.
-        self.follows_stream = client.signer is not None if stream is None else stream
         self._clock: Callable[[], int] = clock or client.server_time_ms
         self.deadline_margin_ms = deadline_margin_ms
         self.reconcile_interval = reconcile_interval
@@ -409,6 +407,8 @@ class OrderTracker:
         self._wake = asyncio.Event()
         self._reconcile_lock = asyncio.Lock()
         self._stream_up = False
+        #: Whether the tracker follows the private order stream itself.
+        self.follows_stream = client.signer is not None if stream is None else stream
         # Set once the tracker's own stream was subscribed, or its first attempt failed.
         self._stream_tried = asyncio.Event()
         self._started = False

@@ -19,9 +19,7 @@ async def venue(fx: FakeExchange) -> AsyncIterator[Venue]:
     stream = EngineStream(fx, account)
     stream.start()
     async with (
-        AsyncClient(
-            api_secret=secret, base_url=fx.base_url, ws_url=fx.ws_url, window=WINDOW_MS, timeout=5
-        ) as client,
+        AsyncClient(api_secret=secret, base_url=fx.base_url, window=WINDOW_MS, timeout=5) as client,
         AsyncClient(api_secret=taker_secret, base_url=fx.base_url, timeout=5) as taker,
     ):
         orders = FaultyOrders(client)

@@ -27,9 +27,11 @@ from bpx_async import (
     ResponseValidationError,
     ServerError,
     ServiceUnavailableError,
+    StreamErrorEvent,
     StreamReset,
     UnreadableResultError,
 )
+from bpx_async.streams import EventsDropped
 from bpx_async.tracking import OrderState, OrderTracker, Transition, _outcome
 
 TIMEOUT = 10
@@ -228,6 +230,17 @@ async def test_run_stream_applies_typed_events_and_reconciles_on_reset(venue: Ve
                 break
             await asyncio.sleep(0.01)
         assert tracker.last_reconciled_ms != reconciled
+        # Events dropped by a slow consumer are lost events too: reconcile again. An error
+        # event is only logged.
+        queue.put_nowait(StreamErrorEvent(4000, "bad frame"))
+        reconciled = tracker.last_reconciled_ms
+        queue.put_nowait(EventsDropped(3))
+        for _ in range(100):
+            if tracker.last_reconciled_ms != reconciled:
+                break
+            await asyncio.sleep(0.01)
+        assert tracker.last_reconciled_ms != reconciled
+        assert tracker.get(order.client_id).executed_quantity == Decimal("0.25")
         queue.put_nowait(None)
         await runner
         assert not tracker.stream_up
