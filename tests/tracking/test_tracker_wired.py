@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from decimal import Decimal
 
+import pytest
 from tracking_venue import CROSSING_BID, INSIDE_BID, SYMBOL, Wired, until
 
 from bpx_async import (
@@ -19,6 +20,7 @@ from bpx_async import (
     OutcomeUnknownError,
     ResponseTimeoutError,
     Transition,
+    tracking,
 )
 from bpx_async.testing import FakeExchange
 
@@ -54,6 +56,7 @@ async def test_client_order_tracker_follows_the_private_stream_on_the_clients_so
         done = await tracker.wait(order.client_id, timeout=5)
         assert done.state is OrderState.FILLED
         assert reached(tracker.audit, order.client_id, OrderState.FILLED).source == "stream"
+        assert wired.client._pipeline.auto_client_id  # on, yet the tracker's clientId was kept
         await tracker.aclose()
         await until(lambda: wired.fx.ws.subscribers("account.orderUpdate") == 0)
         assert not tracker.stream_up
@@ -289,5 +292,33 @@ async def test_a_cancel_answered_503_that_left_the_order_resting_stops_being_pen
         step = next(t for t in tracker.audit if t.detail == "cancel not executed by its deadline")
         assert step.time_ms > pending.cancel_deadline_ms
         assert (await tracker.cancel(order.client_id)).state is OrderState.CANCELLED
+
+    await asyncio.wait_for(scenario(), TIMEOUT)
+
+
+async def test_a_tracker_that_falls_behind_its_stream_reconciles_and_opens_it_again(
+    wired: Wired, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def scenario() -> None:
+        monkeypatch.setattr(tracking, "_STREAM_QUEUE", 2)
+        tracker = await wired.tracker()
+        order = await tracker.submit(SYMBOL, "Bid", "Limit", quantity="1", price=INSIDE_BID)
+        subscribes = len([m for m in wired.fx.ws.received if m.method == "SUBSCRIBE"])
+        reconciled = tracker.last_reconciled_ms
+        # A burst the consumer cannot take in one go: its queue of 2 overflows.
+        for number in range(50):
+            wired.fx.ws.inject(
+                "account.orderUpdate",
+                {"e": "orderAccepted", "s": SYMBOL, "i": f"x{number}", "X": "New", "z": "0"},
+            )
+        await until(
+            lambda: len([m for m in wired.fx.ws.received if m.method == "SUBSCRIBE"]) > subscribes
+        )
+        await until(lambda: tracker.stream_up and tracker.last_reconciled_ms != reconciled)
+        # Still following: a fill now arrives on the reopened stream.
+        await wired.sell_into(INSIDE_BID, "1")
+        done = await tracker.wait(order.client_id, timeout=5)
+        assert done.state is OrderState.FILLED
+        assert "fell more than 2 events behind" in caplog.text
 
     await asyncio.wait_for(scenario(), TIMEOUT)
