@@ -1,7 +1,8 @@
 """The tracker wired to the real pieces: ``client.order_tracker()`` following
 ``account.orderUpdate`` on the client's own WebSocket, the pipeline's typed errors and deadlines,
 and faults injected at the fake exchange (after-processing timeouts and drops, 202 cancels,
-killed sockets). ORDERS.md scenarios 2, 4 and 5 again, without any stand-in.
+killed sockets). ORDERS.md scenarios 2, 4 and 5, without any stand-in (the soak, scenario 7,
+is in ``test_tracker_soak.py``).
 """
 
 from __future__ import annotations
@@ -10,29 +11,21 @@ import asyncio
 from decimal import Decimal
 
 import pytest
-from tracking_venue import CROSSING_BID, INSIDE_BID, SYMBOL, Wired, until
+from tracking_venue import CROSSING_BID, INSIDE_BID, SYMBOL, Wired, reached, states_of, until
 
 from bpx_async import (
     AsyncClient,
     ConnectionLostError,
+    NotFoundError,
     OrderState,
     OrderTracker,
     OutcomeUnknownError,
     ResponseTimeoutError,
-    Transition,
     tracking,
 )
 from bpx_async.testing import FakeExchange
 
 TIMEOUT = 10
-
-
-def reached(audit: list[Transition], client_id: int, state: OrderState) -> Transition:
-    return next(t for t in audit if t.client_id == client_id and t.new is state and t.old != state)
-
-
-def states_of(audit: list[Transition], client_id: int) -> list[OrderState]:
-    return [t.new for t in audit if t.client_id == client_id and t.new is not t.old]
 
 
 # -- the wiring -------------------------------------------------------------------------------
@@ -251,6 +244,41 @@ async def test_cancel_answered_202_with_the_socket_down_is_settled_by_lookup(
         await wired.drop_stream(tracker)
         wired.fx.cancel_delay = 0.1
         assert (await tracker.cancel(order.client_id)).cancel_pending
+        done = await tracker.wait(order.client_id, timeout=5)
+        assert done.state is OrderState.CANCELLED
+        assert reached(tracker.audit, order.client_id, OrderState.CANCELLED).source == "reconcile"
+
+    await asyncio.wait_for(scenario(), TIMEOUT)
+
+
+async def test_cancel_of_an_order_that_already_filled_finds_it_filled(wired: Wired) -> None:
+    async def scenario() -> None:
+        tracker = await wired.tracker()
+        order = await tracker.submit(SYMBOL, "Bid", "Limit", quantity="1", price=INSIDE_BID)
+        await wired.drop_stream(tracker)
+        await wired.sell_into(INSIDE_BID, "1")
+        answer = await tracker.cancel(order.client_id)  # 404: no longer resting
+        assert not answer.cancel_pending
+        done = await tracker.wait(order.client_id, timeout=5)
+        assert done.state is OrderState.FILLED
+        assert done.executed_quantity == Decimal("1")
+
+    await asyncio.wait_for(scenario(), TIMEOUT)
+
+
+async def test_cancel_whose_answer_is_dropped_after_cancelling_still_ends_cancelled(
+    wired: Wired,
+) -> None:
+    async def scenario() -> None:
+        tracker = await wired.tracker()
+        order = await tracker.submit(SYMBOL, "Bid", "Limit", quantity="1", price=INSIDE_BID)
+        await wired.drop_stream(tracker)
+        wired.fx.faults.add("drop_after", path="/api/v1/order", method="DELETE")
+        answer = await tracker.cancel(order.client_id)
+        # aiohttp itself repeats a DELETE (an idempotent method) once when a kept-alive
+        # connection drops: the repeat finds nothing to cancel (404). Either answer leaves the
+        # outcome to the lookups, which find the order cancelled.
+        assert isinstance(answer.error, (ConnectionLostError, NotFoundError))
         done = await tracker.wait(order.client_id, timeout=5)
         assert done.state is OrderState.CANCELLED
         assert reached(tracker.audit, order.client_id, OrderState.CANCELLED).source == "reconcile"

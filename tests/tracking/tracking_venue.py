@@ -1,7 +1,7 @@
-"""Helpers for the order tracker's tests: a FakeExchange account, a client whose order calls
-can lose answers or never send, a taker account to fill orders, and a private-stream stand-in
-(the rule tests, which prove the tracker's logic in isolation); and ``Wired``, the real pieces
-(the tracker's own stream on the fake's WebSocket, faults injected at the fake).
+"""Helpers for the order tracker's tests. For the rule tests, which prove the tracker's logic
+in isolation: a FakeExchange account, a client whose order calls can hold or rewrite answers or
+never send, a taker account to fill orders, and a private-stream stand-in. And ``Wired``, the
+real pieces: the tracker's own stream on the fake's WebSocket, faults injected at the fake.
 
 The stream stand-in subscribes to the fake's matching engine and hands each ``account.orderUpdate``
 ``data`` dict to the tracker after ``lag`` seconds, exactly as the WebSocket would carry it; while
@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from bpx_async import AsyncClient, ConnectionFailedError, RequestTimeoutError
+from bpx_async import AsyncClient, ConnectionFailedError
 from bpx_async.resources.orders import Orders
 from bpx_async.testing import FakeExchange
-from bpx_async.tracking import OrderTracker
+from bpx_async.tracking import OrderState, OrderTracker, Transition
 
 SYMBOL = "SOL_USDC"
 #: Inside the seeded spread (best bid 149.98, best ask 150.02): a bid here rests at the top.
@@ -41,39 +41,32 @@ FAST: dict[str, Any] = {
 }
 
 
+def states_of(audit: list[Transition], client_id: int) -> list[OrderState]:
+    """The states one order went through, in order."""
+    return [t.new for t in audit if t.client_id == client_id and t.new is not t.old]
+
+
+def reached(audit: list[Transition], client_id: int, state: OrderState) -> Transition:
+    """The transition that brought one order to ``state``."""
+    return next(t for t in audit if t.client_id == client_id and t.new is state and t.old != state)
+
+
 class FaultyOrders(Orders):
     """``client.orders`` with faults a bot meets on the wire, each for the next N calls.
 
-    ``lose_answers``: the order is placed, then the call times out (the answer is lost).
     ``never_send``: the call fails with a dropped connection (or ``never_send_error``) and
     nothing reaches the exchange.
     ``hold``: the answer is held until the event is set (a slow REST answer).
-    ``accept_cancels``: a cancel answers 202 and ``on_accepted_cancel(symbol, ids)`` runs
-    (``ids`` holds the ``order_id`` / ``client_id`` the cancel named).
-    ``lose_cancel_answers``: the cancel is executed, then the call times out.
     ``rewrite``: applied to every execute answer (e.g. an unknown status).
     """
 
-    __slots__ = (
-        "accept_cancels",
-        "hold",
-        "lose_answers",
-        "lose_cancel_answers",
-        "never_send",
-        "never_send_error",
-        "on_accepted_cancel",
-        "rewrite",
-    )
+    __slots__ = ("hold", "never_send", "never_send_error", "rewrite")
 
     def __init__(self, client: AsyncClient) -> None:
         super().__init__(client)
-        self.lose_answers = 0
         self.never_send = 0
         self.never_send_error: Exception | None = None
         self.hold: asyncio.Event | None = None
-        self.accept_cancels = 0
-        self.lose_cancel_answers = 0
-        self.on_accepted_cancel: Callable[[str, dict[str, Any]], None] | None = None
         self.rewrite: Callable[[Any], Any] | None = None
 
     async def execute(self, *args: Any, **kwargs: Any) -> Any:
@@ -85,28 +78,9 @@ class FaultyOrders(Orders):
                 "POST /api/v1/order: connection refused", method="POST", path="/api/v1/order"
             )
         placed = await super().execute(*args, **kwargs)
-        if self.lose_answers:
-            self.lose_answers -= 1
-            raise RequestTimeoutError(
-                "POST /api/v1/order timed out", method="POST", path="/api/v1/order"
-            )
         if self.hold is not None:
             await self.hold.wait()
         return placed if self.rewrite is None else self.rewrite(placed)
-
-    async def cancel(self, symbol: str, **kwargs: Any) -> Any:
-        if self.accept_cancels:
-            self.accept_cancels -= 1
-            assert self.on_accepted_cancel is not None
-            self.on_accepted_cancel(symbol, kwargs)
-            return None
-        answer = await super().cancel(symbol, **kwargs)
-        if self.lose_cancel_answers:
-            self.lose_cancel_answers -= 1
-            raise RequestTimeoutError(
-                "DELETE /api/v1/order timed out", method="DELETE", path="/api/v1/order"
-            )
-        return answer
 
 
 @dataclass(eq=False)
