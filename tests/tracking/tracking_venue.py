@@ -4,8 +4,8 @@ never send, a taker account to fill orders, and a private-stream stand-in. And `
 real pieces: the tracker's own stream on the fake's WebSocket, faults injected at the fake.
 
 The stream stand-in subscribes to the fake's matching engine and hands each ``account.orderUpdate``
-``data`` dict to the tracker after ``lag`` seconds, exactly as the WebSocket would carry it; while
-it is down, events are lost (as on a dropped socket) and the tracker is told so.
+``data`` dict to the tracker on the next turn of the loop, exactly as the WebSocket would carry
+it; a tracker made with ``venue.tracker(stream=False)`` hears nothing (REST only).
 """
 
 from __future__ import annotations
@@ -89,11 +89,10 @@ class EngineStream:
 
     fx: FakeExchange
     account: str
-    lag: float = 0.0
     tracker: OrderTracker | None = None
     up: bool = True
     delivered: list[dict[str, Any]] = field(default_factory=list)
-    _handles: list[asyncio.TimerHandle] = field(default_factory=list)
+    _handles: list[asyncio.Handle] = field(default_factory=list)
     _unsubscribe: Callable[[], None] | None = None
 
     def start(self) -> None:
@@ -115,23 +114,13 @@ class EngineStream:
             return
         loop = asyncio.get_running_loop()
         self._handles = [h for h in self._handles if not h.cancelled()]
-        self._handles.append(loop.call_later(self.lag, self._deliver, dict(payload)))
+        self._handles.append(loop.call_soon(self._deliver, dict(payload)))
 
     def _deliver(self, payload: dict[str, Any]) -> None:
         if not self.up or self.tracker is None:
             return  # lost with the socket
         self.delivered.append(payload)
         self.tracker.on_order_update(payload)
-
-    def go_down(self) -> None:
-        self.up = False
-        if self.tracker is not None:
-            self.tracker.on_stream_down()
-
-    def come_back(self) -> None:
-        self.up = True
-        if self.tracker is not None:
-            self.tracker.on_stream_reset()
 
 
 @dataclass(eq=False)
