@@ -815,6 +815,8 @@ class OrderTracker:
                 # Could not connect or subscribe, or fell behind (overflow): REST reconciliation
                 # covers the gap; the stream is opened again.
                 log.warning("order stream unavailable, reconciling by REST: %s", exc)
+            except Exception:  # a bug must not stop the tracker from following for good
+                log.exception("order stream failed unexpectedly, reconciling by REST")
             finally:
                 self._stream_tried.set()
             await asyncio.sleep(delay)
