@@ -60,6 +60,7 @@ from .streams import (
     StreamSubscribeError,
     decode,
 )
+from .tracking import ExternalOrder, Fill, OrderState, OrderTracker, TrackedOrder, Transition
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -82,6 +83,8 @@ __all__ = [
     "CredentialsError",
     "Endpoint",
     "EventLoopError",
+    "ExternalOrder",
+    "Fill",
     "InsecureURLError",
     "InsufficientFundsError",
     "InvalidOrderError",
@@ -89,6 +92,8 @@ __all__ = [
     "NotFoundError",
     "OrderBook",
     "OrderBooks",
+    "OrderState",
+    "OrderTracker",
     "OutcomeUnknownError",
     "PermissionDeniedError",
     "RateLimitError",
@@ -116,6 +121,8 @@ __all__ = [
     "StreamOverflowError",
     "StreamReset",
     "StreamSubscribeError",
+    "TrackedOrder",
+    "Transition",
     "TransportError",
     "UnreadableResultError",
     "__version__",

@@ -53,6 +53,7 @@ from .resources import (
 from .signing import MAX_WINDOW_MS, Signer
 from .streams import OverflowPolicy, Stream, StreamConnection
 from .streams._stream import DEFAULT_MAXSIZE
+from .tracking import OrderTracker
 
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "DEFAULT_WS_URL", "AsyncClient"]
 
@@ -388,6 +389,12 @@ class AsyncClient:
         """One local order book: ``async with client.order_book("SOL_USDC") as book``."""
         async with OrderBooks(self, [symbol], **options) as books:
             yield books[symbol]
+
+    def order_tracker(self, **options: Any) -> OrderTracker:
+        """An :class:`~bpx_async.tracking.OrderTracker` placing and cancelling through this
+        client (``async with client.order_tracker() as tracker``); ``options`` are its knobs
+        (``stream``, ``deadline_margin_ms``, ``reconcile_interval`` ...)."""
+        return OrderTracker(self, **options)
 
     # --- entry points into the engine -----------------------------------------------------
 

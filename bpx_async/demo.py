@@ -1,13 +1,16 @@
 """The ``bpx demo``: the SDK end to end, against an in-process fake exchange over real HTTP.
 
 It polls tickers and order books of many markets concurrently, places, amends and cancels
-post-only orders, takes liquidity to produce fills, and reports request latency (p50/p99, from an
-aiohttp ``TraceConfig``). ``live=True`` polls only public data of the real exchange instead.
+post-only orders through an order tracker (while the fake loses a few answers after placing the
+order and drops the private socket once), takes liquidity to produce fills, and reports request
+latency (p50/p99, from an aiohttp ``TraceConfig``) and the orders the tracker resolved after the
+faults. ``live=True`` polls only public data of the real exchange instead.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import itertools
 import math
 import sys
@@ -20,13 +23,14 @@ from typing import Any, TextIO, TypeVar
 import aiohttp
 
 from .client import DEFAULT_BASE_URL, AsyncClient
-from .errors import BpxError
+from .errors import BpxError, OutcomeUnknownError
 from .models.capital import Balance
 from .models.enums import MarketType, OrderType, Side
 from .models.markets import Depth, Market, Ticker
 from .rounding import round_price, round_quantity
 from .tables import BALANCE_COLUMNS, FILL_COLUMNS, balance_rows, render_table, select
 from .testing import FakeExchange
+from .tracking import OrderState, OrderTracker, TrackedOrder
 
 __all__ = [
     "DEMO_BALANCES",
@@ -60,6 +64,19 @@ _ORDER_NOTIONAL = Decimal(100)
 #: Quotes rest this far from the mid (0.5 %): far enough never to cross the touch.
 _QUOTE_DISTANCE = Decimal("0.005")
 _DEPTH_LEVELS = 5
+#: The tracker's requests give up after this long; an injected "timeout after send" holds the
+#: answer longer, after the exchange has placed the order.
+_TRACKER_TIMEOUT = 0.5
+_HELD_ANSWER = 0.6
+#: When (as a fraction of the run) the trader meets each injected fault.
+_FAULT_PLAN = (
+    (0.15, "timeout after send"),
+    (0.35, "dropped socket"),
+    (0.5, "timeout after send"),
+    (0.65, "connection dropped after send"),
+)
+#: Longest wait, after trading, for orders with an unknown outcome to be resolved.
+_SETTLE = 0.8
 
 
 class LatencyRecorder:
@@ -136,6 +153,12 @@ class DemoReport:
     orders_cancelled: int = 0
     fills: int = 0
     perpetual: str | None = None  # what the perpetual round trip did (offline demo only)
+    faults_injected: int = 0
+    #: Orders whose submit failed after it was sent (the outcome unknown to the client) ...
+    orders_unknown_after_faults: int = 0
+    #: ... and how many of them the tracker resolved (stream, lookup, history or deadline).
+    orders_resolved_after_faults: int = 0
+    tracker: str | None = None  # one line on what the order tracker saw (offline demo only)
 
     def as_dict(self) -> dict[str, Any]:
         """The report as JSON-ready data."""
@@ -210,25 +233,70 @@ async def _attempt(state: _State, call: Callable[[], Awaitable[T]]) -> T | None:
 
 
 class _Trader:
-    """One trading cycle per market in turn: quote, amend, cancel, take, read fills/balances."""
+    """One trading cycle per market in turn, every order through an order tracker: quote,
+    amend (cancel-replace), cancel, take, read fills/balances. Offline it meets the faults of
+    ``_FAULT_PLAN`` on the way (injected at the fake exchange)."""
 
-    def __init__(self, client: AsyncClient, state: _State, markets: Sequence[Market]) -> None:
+    tracker: OrderTracker  # opened by run()
+
+    def __init__(
+        self,
+        client: AsyncClient,
+        state: _State,
+        markets: Sequence[Market],
+        exchange: FakeExchange | None = None,
+    ) -> None:
         self.client = client
         self.state = state
         self.markets = markets
-        self.client_ids = itertools.count(1)
+        self.exchange = exchange
+        self.faults = list(_FAULT_PLAN) if exchange is not None else []
+        self.fault_counts: dict[str, int] = {}
         self.balances: dict[str, Balance] = {}
         self.taker_sides: dict[str, Side] = {}
 
     async def run(self) -> None:
-        for market in itertools.cycle(self.markets):
-            if not self.state.running():
-                return
-            await self.cycle(market)
-            await _sleep_until(self.state, _TRADE_PAUSE)
+        view = self.client.with_options(timeout=_TRACKER_TIMEOUT)
+        async with view.order_tracker() as self.tracker:
+            for market in itertools.cycle(self.markets):
+                if not self.state.running():
+                    break
+                await self.cycle(market)
+                await _sleep_until(self.state, _TRADE_PAUSE)
+            await self._settle()
+
+    async def _inject_due_faults(self) -> None:
+        """Arm the faults whose time has come; each hits the next order sent."""
+        assert self.exchange is not None or not self.faults
+        elapsed = (self.state.now() - self.state.started) / (
+            self.state.deadline - self.state.started
+        )
+        while self.faults and self.faults[0][0] <= elapsed:
+            _, fault = self.faults.pop(0)
+            assert self.exchange is not None
+            if fault == "dropped socket":
+                await self.exchange.ws.kill()
+            elif fault == "timeout after send":
+                self.exchange.faults.add(
+                    "delay_after", path="/api/v1/order", method="POST", seconds=_HELD_ANSWER
+                )
+            else:
+                self.exchange.faults.add("drop_after", path="/api/v1/order", method="POST")
+            self.fault_counts[fault] = self.fault_counts.get(fault, 0) + 1
+            self.state.report.faults_injected += 1
+            self.state.last_action = f"injected: {fault}"
+
+    def _placed(self, order: TrackedOrder) -> bool:
+        if order.state in (OrderState.REJECTED, OrderState.NOT_PLACED):
+            self.state.report.errors += 1
+            self.state.report.last_error = f"{order.symbol}: {order.error}"
+            return False
+        self.state.report.orders_placed += 1
+        return True
 
     async def cycle(self, market: Market) -> None:
         symbol = market.symbol
+        tracker = self.tracker
         book = await _attempt(self.state, lambda: self.client.markets.depth(symbol, limit=5))
         if book is None:
             return
@@ -243,73 +311,81 @@ class _Trader:
             return
         bid_price = round_price(mid * (1 - _QUOTE_DISTANCE), market, rounding=ROUND_DOWN)
         ask_price = round_price(mid * (1 + _QUOTE_DISTANCE), market, rounding=ROUND_UP)
+        await self._inject_due_faults()
 
-        # 1. Two post-only quotes in one batch request.
-        bid_id, ask_id = next(self.client_ids), next(self.client_ids)
-        placed = await _attempt(
+        # 1. Two post-only quotes, sent at once. The tracker picks their clientIds and tracks
+        #    them before sending: an answer lost after the order was placed leaves it UNKNOWN
+        #    (or already OPEN from the stream), never failed.
+        quotes = await _attempt(
             self.state,
-            lambda: self.client.orders.execute_batch(
-                [
-                    self._quote(symbol, Side.BID, quantity, bid_price, bid_id),
-                    self._quote(symbol, Side.ASK, quantity, ask_price, ask_id),
-                ]
-            ),
-        )
-        if placed is None:
-            return
-        for result in placed:
-            if result.ok:
-                self.state.report.orders_placed += 1
-            else:
-                self.state.report.errors += 1
-                self.state.report.last_error = f"{symbol}: {result.code}: {result.message}"
-        self.state.last_action = (
-            f"{symbol}: quoted {_fmt(quantity)} @ {_fmt(bid_price)} / {_fmt(ask_price)}"
-        )
-
-        # 2. Amend the bid one tick lower: cancel it by client id, then place the replacement.
-        tick = market.filters.price.tick_size or Decimal(0)
-        new_bid_price = bid_price - tick
-        cancelled = await _attempt(
-            self.state, lambda: self.client.orders.cancel(symbol, client_id=bid_id)
-        )
-        if cancelled is not None and new_bid_price > 0:
-            self.state.report.orders_cancelled += 1
-            new_bid_id = next(self.client_ids)
-            replaced = await _attempt(
-                self.state,
-                lambda: self.client.orders.execute(
+            lambda: asyncio.gather(
+                tracker.submit(
                     symbol,
                     Side.BID,
                     OrderType.LIMIT,
                     quantity=quantity,
-                    price=new_bid_price,
+                    price=bid_price,
                     post_only=True,
-                    client_id=new_bid_id,
                 ),
-            )
-            if replaced is not None:
-                self.state.report.orders_placed += 1
+                tracker.submit(
+                    symbol,
+                    Side.ASK,
+                    OrderType.LIMIT,
+                    quantity=quantity,
+                    price=ask_price,
+                    post_only=True,
+                ),
+            ),
+        )
+        if quotes is None:
+            return
+        bid, ask = quotes
+        if not (self._placed(bid) & self._placed(ask)):
+            return
+        self.state.last_action = (
+            f"{symbol}: quoted {_fmt(quantity)} @ {_fmt(bid_price)} / {_fmt(ask_price)}"
+        )
+
+        # 2. Amend the bid one tick lower: cancel-replace places the new bid only once the old
+        #    one has ended, so both are never live at once.
+        tick = market.filters.price.tick_size or Decimal(0)
+        new_bid_price = bid_price - tick
+        if new_bid_price > 0:
+            try:
+                replaced = await _attempt(
+                    self.state,
+                    lambda: tracker.cancel_replace(bid.client_id, price=new_bid_price, timeout=5),
+                )
+            except asyncio.TimeoutError:
+                replaced = None
+                self.state.last_action = f"{symbol}: the old bid had not ended; not amended"
+            if tracker.get(bid.client_id).state is OrderState.CANCELLED:
+                self.state.report.orders_cancelled += 1
+            if replaced is not None and self._placed(replaced):
                 self.state.report.orders_amended += 1
                 self.state.last_action = (
                     f"{symbol}: amended bid {_fmt(bid_price)} -> {_fmt(new_bid_price)}"
                 )
 
-        # 3. Cancel what is left: the ask by client id, the rest with cancel-all.
-        if await _attempt(self.state, lambda: self.client.orders.cancel(symbol, client_id=ask_id)):
-            self.state.report.orders_cancelled += 1
-        rest = await _attempt(self.state, lambda: self.client.orders.cancel_all(symbol))
-        self.state.report.orders_cancelled += len(rest or [])
+        # 3. Cancel whatever of this market is still live.
+        for order in tracker.snapshot().values():
+            if order.symbol == symbol and not order.state.terminal:
+                after = await _attempt(
+                    self.state, functools.partial(tracker.cancel, order.client_id)
+                )
+                if after is not None and (
+                    after.state is OrderState.CANCELLED or after.cancel_pending
+                ):
+                    self.state.report.orders_cancelled += 1
 
         # 4. Take liquidity with a market order; alternating sides keeps the balances steady.
         side = self.taker_sides.get(symbol, Side.BID)
         self.taker_sides[symbol] = Side.ASK if side is Side.BID else Side.BID
         taken = await _attempt(
             self.state,
-            lambda: self.client.orders.execute(symbol, side, OrderType.MARKET, quantity=quantity),
+            lambda: tracker.submit(symbol, side, OrderType.MARKET, quantity=quantity),
         )
-        if taken is not None:
-            self.state.report.orders_placed += 1
+        if taken is not None and self._placed(taken):
             verb = "bought" if side is Side.BID else "sold"
             self.state.last_action = (
                 f"{symbol}: {verb} {_fmt(taken.executed_quantity)} at market "
@@ -324,19 +400,37 @@ class _Trader:
         if balances is not None:
             self.balances = balances
 
-    @staticmethod
-    def _quote(
-        symbol: str, side: Side, quantity: Decimal, price: Decimal, client_id: int
-    ) -> dict[str, Any]:
-        return {
-            "symbol": symbol,
-            "side": side,
-            "order_type": OrderType.LIMIT,
-            "quantity": quantity,
-            "price": price,
-            "post_only": True,
-            "client_id": client_id,
-        }
+    async def _settle(self) -> None:
+        """Give orders with an unknown outcome a moment to be resolved, then report."""
+        tracker = self.tracker
+        hit = [
+            order
+            for order in tracker.snapshot().values()
+            if isinstance(order.error, OutcomeUnknownError)
+        ]
+        unresolved = {OrderState.SUBMITTED, OrderState.UNKNOWN}
+
+        def known(order: TrackedOrder) -> bool:
+            return order.state not in unresolved
+
+        waits = [tracker.wait(order.client_id, until=known, timeout=_SETTLE) for order in hit]
+        await asyncio.gather(*waits, return_exceptions=True)
+        outcomes: dict[str, int] = {}
+        for order in hit:
+            state = tracker.get(order.client_id).state
+            outcomes[state.value] = outcomes.get(state.value, 0) + 1
+        report = self.state.report
+        report.orders_unknown_after_faults = len(hit)
+        report.orders_resolved_after_faults = sum(
+            count for state, count in outcomes.items() if OrderState(state) not in unresolved
+        )
+        injected = ", ".join(f"{count} {fault}" for fault, count in self.fault_counts.items())
+        ended = ", ".join(f"{count} {state}" for state, count in sorted(outcomes.items()))
+        report.tracker = (
+            f"tracker: {len(tracker.snapshot())} orders; faults injected: {injected or 'none'}\n"
+            f"  resolved after faults: {report.orders_resolved_after_faults} of {len(hit)} "
+            f"orders whose answer was lost ({ended or '-'})"
+        )
 
 
 async def _show_progress(state: _State, out: TextIO, symbols: Sequence[str]) -> None:
@@ -395,6 +489,8 @@ def _summary(report: DemoReport, out: TextIO) -> None:
             f"  orders: {report.orders_placed} placed, {report.orders_amended} amended, "
             f"{report.orders_cancelled} cancelled; fills: {report.fills}"
         )
+    if report.tracker:
+        lines.append(f"  {report.tracker}")
     if report.perpetual:
         lines.append(f"  {report.perpetual}")
     print("\n".join(lines), file=out, flush=True)
@@ -455,7 +551,11 @@ async def _fake_demo(
         session = aiohttp.ClientSession(trace_configs=[recorder.trace_config()])
         try:
             async with AsyncClient(
-                api_key, api_secret, base_url=exchange.base_url, session=session
+                api_key,
+                api_secret,
+                base_url=exchange.base_url,
+                ws_url=exchange.ws_url,
+                session=session,
             ) as client:
                 markets = sorted(await client.markets.list(), key=lambda m: m.symbol)
                 chosen = [m.symbol for m in markets][: symbol_count or len(markets)]
@@ -464,7 +564,7 @@ async def _fake_demo(
                 started = loop.time()
                 report = DemoReport(mode="fake", duration_s=duration, symbols=chosen)
                 state = _State(report, recorder, started, started + duration)
-                trader = _Trader(client, state, spot)
+                trader = _Trader(client, state, spot, exchange)
                 print(
                     f"polling {len(chosen)} markets ({', '.join(chosen)}) and trading "
                     f"{', '.join(m.symbol for m in spot)} for {duration:g} s",

@@ -27,9 +27,15 @@ from .errors import (
     BpxError,
     ClientClosedError,
     CredentialsError,
+    EventLoopError,
     NotFoundError,
+    OutcomeUnknownError,
     RequestValidationError,
+    TransportError,
 )
+from .streams import Stream, StreamConnection
+from .streams.errors import StreamClosedError, StreamError
+from .streams.events import EventsDropped, StreamErrorEvent, StreamReset
 
 if TYPE_CHECKING:
     from .client import AsyncClient
@@ -169,6 +175,9 @@ class TrackedOrder:
     executed_quote_quantity: Decimal = ZERO
     #: A cancel was sent or accepted (202) and the order has not ended yet.
     cancel_pending: bool = False
+    #: Server time (ms) after which a cancel with an ambiguous outcome that left the order
+    #: resting is known not to have been executed (None: none, or accepted with 202).
+    cancel_deadline_ms: int | None = None
     trade_ids: set[int] = field(default_factory=set)
     #: Server time (ms) after which an order that appears nowhere was never placed.
     deadline_ms: int | None = None
@@ -201,13 +210,19 @@ class ExternalOrder:
 def _outcome(exc: BaseException) -> Outcome:
     """Whether a failed request was refused, never sent, or may have been processed.
 
-    Only a 4xx answer carrying the API's JSON error code is a refusal. 404, 429, 5xx, a plain
-    text error, a timeout, a dropped connection or an unreadable 2xx leave the outcome open.
+    Only a 4xx answer carrying the API's JSON error code is a refusal; only an error that proves
+    the request never left (bad input, no keys, a closed client, a transport failure before
+    sending) means not sent. 404, 429, 5xx, a plain text error, a timeout or a dropped connection
+    after sending, an unreadable 2xx and anything unexpected leave the outcome open.
     """
-    if getattr(exc, "request_sent", None) is False:
+    if isinstance(exc, OutcomeUnknownError):
+        return "unknown"
+    if isinstance(
+        exc, (RequestValidationError, CredentialsError, ClientClosedError, EventLoopError)
+    ):
         return "not_sent"
-    if isinstance(exc, (RequestValidationError, CredentialsError, ClientClosedError)):
-        return "not_sent"
+    if isinstance(exc, TransportError):
+        return "unknown" if exc.request_sent else "not_sent"
     if isinstance(exc, APIError):
         if exc.status in (404, 429) or exc.status >= 500:
             return "unknown"
@@ -264,6 +279,23 @@ def _ms(value: Any) -> int | None:
 
 # -- the tracker --------------------------------------------------------------------------------
 
+
+#: Events the tracker's own stream may hold before it counts as fallen behind.
+_STREAM_QUEUE = 10_000
+
+
+class _OrderUpdates(Stream):
+    """The tracker's own ``account.orderUpdate`` consumer: unlike a plain :class:`Stream`, it
+    tells the tracker the moment the socket drops, not only once it is back."""
+
+    def __init__(self, connection: StreamConnection, tracker: OrderTracker) -> None:
+        super().__init__(connection, ["account.orderUpdate"], maxsize=_STREAM_QUEUE)
+        self._tracker = tracker
+
+    def disconnected(self, reason: str) -> None:
+        log.info("order stream dropped (%s): reconciling by REST until it is back", reason)
+        self._tracker.on_stream_down()
+
 Until = Union[OrderState, Collection[OrderState], Callable[[TrackedOrder], bool], None]
 
 
@@ -312,6 +344,11 @@ class OrderTracker:
     a timer: every ``reconcile_interval`` seconds, or ``reconcile_interval_stream_down`` while no
     stream is up. Without any stream the tracker works on REST alone (``stream_up`` is False).
 
+    ``stream`` (default: on when the client has keys) makes the tracker subscribe
+    ``account.orderUpdate`` itself on the client's WebSocket: a drop is known at once (REST
+    reconciliation takes over, more often) and every reconnect reconciles. With ``stream=False``
+    feed it yourself through :meth:`run_stream` or :meth:`on_order_update`, or not at all.
+
     ``clock`` is the server time in ms (default: the client's clock); a submit whose outcome is
     ambiguous is declared ``NOT_PLACED`` only once it appears nowhere after its deadline: the
     request's timestamp + the client's ``window`` + ``deadline_margin_ms``. ``quiet_period`` is
@@ -324,6 +361,7 @@ class OrderTracker:
         self,
         client: AsyncClient,
         *,
+        stream: bool | None = None,
         clock: Callable[[], int] | None = None,
         deadline_margin_ms: int = 5000,
         reconcile_interval: float = 30.0,
@@ -369,6 +407,10 @@ class OrderTracker:
         self._wake = asyncio.Event()
         self._reconcile_lock = asyncio.Lock()
         self._stream_up = False
+        #: Whether the tracker follows the private order stream itself.
+        self.follows_stream = client.signer is not None if stream is None else stream
+        # Set once the tracker's own stream was subscribed, or its first attempt failed.
+        self._stream_tried = asyncio.Event()
         self._started = False
         self._closed = False
         self.last_reconciled_ms: int | None = None
@@ -377,7 +419,11 @@ class OrderTracker:
     # -- lifecycle ------------------------------------------------------------------------------
 
     async def __aenter__(self) -> OrderTracker:
+        """Start, and when the tracker follows the stream, wait for its first subscription (or
+        its first failure: the tracker then works on REST and keeps trying)."""
         self.start()
+        if self.follows_stream:
+            await self._stream_tried.wait()
         return self
 
     async def __aexit__(
@@ -395,6 +441,8 @@ class OrderTracker:
         if not self._started:
             self._started = True
             self._spawn(self._reconcile_loop())
+            if self.follows_stream:
+                self._spawn(self._follow_stream())
 
     async def aclose(self) -> None:
         """Stop every background task; waiters and transition feeds end. Safe to call twice."""
@@ -565,12 +613,7 @@ class OrderTracker:
     def _after_failed_submit(self, order: TrackedOrder, exc: BaseException) -> None:
         order.error = exc
         outcome = _outcome(exc)
-        # The deadline is taken after the failure, so it is never earlier than the real one
-        # (the request was signed with a timestamp before now).
-        deadline = _int(getattr(exc, "deadline_ms", None))
-        if deadline is None:
-            deadline = self._clock() + self._client.window
-        order.deadline_ms = deadline + self.deadline_margin_ms
+        order.deadline_ms = self._deadline(exc)
         if order.order_id is not None:
             return  # the stream already proved the order exists
         if outcome == "rejected":
@@ -580,6 +623,15 @@ class OrderTracker:
         else:
             self._set_state(order, OrderState.UNKNOWN, "local", detail=str(exc))
             self._settle_soon(order)
+
+    def _deadline(self, exc: BaseException) -> int:
+        """When a failed request can no longer be executed (server ms), plus the margin: the
+        error's ``deadline_ms`` (timestamp + window) or, without one, now + window (taken after
+        the failure, so never earlier than the real one)."""
+        deadline = exc.deadline_ms if isinstance(exc, BpxError) else None
+        if deadline is None:
+            deadline = self._clock() + self._client.window
+        return deadline + self.deadline_margin_ms
 
     def _forget(self, order: TrackedOrder) -> None:
         self._by_client.pop(order.client_id, None)
@@ -614,6 +666,7 @@ class OrderTracker:
         if order.state.terminal:
             return self._copy(order)
         self._touch(order)
+        order.cancel_deadline_ms = None
         self._set_flag(order, True, "local", detail="cancel sent")
         try:
             if order.order_id is not None:
@@ -632,11 +685,14 @@ class OrderTracker:
         except BpxError as exc:
             order.error = exc
             if _outcome(exc) == "unknown":
+                order.cancel_deadline_ms = self._deadline(exc)
                 self._settle_soon(order)
             else:
                 self._set_flag(order, False, "rest", detail=f"cancel refused: {exc}")
-        except BaseException:
-            self._settle_soon(order)  # cancelled in flight: the cancel may have been executed
+        except BaseException as exc:
+            # Cancelled in flight: the cancel may have been executed.
+            order.cancel_deadline_ms = self._deadline(exc)
+            self._settle_soon(order)
             raise
         else:
             self._touch(order)
@@ -724,18 +780,47 @@ class OrderTracker:
     async def run_stream(self, stream: AsyncIterable[Any]) -> None:
         """Feed the tracker from an async iterator of order events until it ends.
 
-        An item whose class is named ``StreamReset`` means the stream reconnected; any other
-        item goes to :meth:`on_order_update`. The tracker counts the stream up meanwhile.
+        Items are what ``client.stream(["account.orderUpdate"])`` yields: a
+        :class:`~bpx_async.streams.StreamReset` (or ``EventsDropped``) means events were lost
+        and the tracker reconciles; error events are logged; anything else goes to
+        :meth:`on_order_update`. The tracker counts the stream up meanwhile.
         """
         self.on_stream_up()
         try:
             async for item in stream:
-                if type(item).__name__ == "StreamReset":
+                if isinstance(item, (StreamReset, EventsDropped)):
                     self.on_stream_reset()
+                elif isinstance(item, StreamErrorEvent):
+                    log.warning("order stream error %s: %s", item.code, item.message)
                 else:
                     self.on_order_update(item)
         finally:
             self.on_stream_down()
+
+    async def _follow_stream(self) -> None:
+        """Subscribe ``account.orderUpdate`` on the client's socket and feed it to the tracker,
+        opening it again (with backoff) whenever it fails; ends when the client closes."""
+        delay = self.retry_delay
+        while True:
+            try:
+                async with _OrderUpdates(self._client.streams, self) as updates:
+                    self._stream_tried.set()
+                    delay = self.retry_delay
+                    await self.run_stream(updates)
+                if self._client.closed:
+                    return
+            except StreamClosedError:
+                return  # the client was closed
+            except (StreamError, BpxError) as exc:
+                # Could not connect or subscribe, or fell behind (overflow): REST reconciliation
+                # covers the gap; the stream is opened again.
+                log.warning("order stream unavailable, reconciling by REST: %s", exc)
+            except Exception:  # a bug must not stop the tracker from following for good
+                log.exception("order stream failed unexpectedly, reconciling by REST")
+            finally:
+                self._stream_tried.set()
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, self.max_retry_delay)
 
     # -- reconciliation -------------------------------------------------------------------------
 
@@ -831,7 +916,9 @@ class OrderTracker:
 
     async def _look_up(self, order: TrackedOrder) -> bool:
         """One round of lookups; True once the order is settled (resting or terminal)."""
-        deadline_passed = order.deadline_ms is not None and self._clock() > order.deadline_ms
+        now = self._clock()
+        deadline_passed = order.deadline_ms is not None and now > order.deadline_ms
+        cancel_expired = order.cancel_deadline_ms is not None and now > order.cancel_deadline_ms
         try:
             if order.order_id is not None:
                 placed = await self._client.orders.get(order.symbol, order_id=order.order_id)
@@ -843,6 +930,11 @@ class OrderTracker:
             if placed.client_id in (None, order.client_id) or placed.id == order.order_id:
                 detail = "order lookup" if order.order_id else "clientId lookup"
                 self._apply_order(order, placed, "reconcile", detail=detail)
+                if order.cancel_pending and cancel_expired and not order.state.terminal:
+                    # Still resting after the cancel's deadline: it was never executed.
+                    self._set_flag(
+                        order, False, "reconcile", detail="cancel not executed by its deadline"
+                    )
                 return not order.cancel_pending or order.state.terminal
         row = await self._find_in_history(order)
         if row is not None:

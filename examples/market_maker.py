@@ -1,10 +1,13 @@
 """A small market maker: post-only quotes around the mid, cancel/replace when the mid moves.
 
-Each cycle reads the order book (minus our own quotes), computes the mid, and keeps one
-post-only bid and one post-only ask a few basis points either side of it. A quote whose price
-is no longer wanted is cancelled (by client id) and replaced. Inventory is capped: once the
-position reaches +LIMIT the bid is withdrawn, at -LIMIT the ask. It stops after a few cycles,
-cancels everything and prints its fills.
+Every order goes through an order tracker (``client.order_tracker()``): it picks the client
+ids, follows each quote on the private order stream, and knows when a quote filled, even one
+whose answer was lost. Each cycle reads the order book (minus our own live quotes), computes
+the mid, and keeps one post-only bid and one post-only ask a few basis points either side of
+it. A quote whose price is no longer wanted is cancel-replaced (the new one is placed only once
+the old one has ended). Inventory is capped: once the position reaches +LIMIT the bid is
+withdrawn, at -LIMIT the ask. It stops after a few cycles, cancels everything and prints its
+fills and what the tracker saw.
 
 Offline, a second account trades at market between cycles, so the mid moves and quotes fill.
 With ``--live`` it quotes SOL_USDC for real, minimum size, 2 % away from the mid (so fills are
@@ -18,16 +21,15 @@ Run:
 from __future__ import annotations
 
 import asyncio
-import itertools
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
 from _common import Column, Venue, far_from_market, run_example, say, table
 
-from bpx_async import AsyncClient, NotFoundError
+from bpx_async import AsyncClient, OrderState, OrderTracker, TrackedOrder
 from bpx_async.models.enums import OrderType, Side
 from bpx_async.models.markets import Depth, Market
-from bpx_async.models.orders import PlacedOrder
 from bpx_async.rounding import round_quantity
 
 SYMBOL = "SOL_USDC"
@@ -56,28 +58,28 @@ class Quote:
     client_id: int
 
 
-def mid_without(book: Depth, own: list[PlacedOrder]) -> Decimal:
+def mid_without(book: Depth, own: list[TrackedOrder]) -> Decimal:
     """Mid price of the book after taking our own resting quantity out of each level."""
     mine: dict[tuple[str, Decimal], Decimal] = {}
     for order in own:
         if order.price is not None and order.quantity is not None:
-            left = order.quantity - (order.executed_quantity or Decimal(0))
-            key = (str(order.side), order.price)
+            left = order.quantity - order.executed_quantity
+            key = (order.side, order.price)
             mine[key] = mine.get(key, Decimal(0)) + left
-    bids = [p for p, q in book.bids if q - mine.get((str(Side.BID), p), Decimal(0)) > 0]
-    asks = [p for p, q in book.asks if q - mine.get((str(Side.ASK), p), Decimal(0)) > 0]
+    bids = [p for p, q in book.bids if q - mine.get((Side.BID.value, p), Decimal(0)) > 0]
+    asks = [p for p, q in book.asks if q - mine.get((Side.ASK.value, p), Decimal(0)) > 0]
     if not bids or not asks:
         raise RuntimeError(f"{SYMBOL}: not enough liquidity from others to find a mid")
     return (max(bids) + min(asks)) / 2
 
 
 class MarketMaker:
-    def __init__(self, venue: Venue, market: Market) -> None:
+    def __init__(self, venue: Venue, market: Market, tracker: OrderTracker) -> None:
         self.client = venue.client
+        self.tracker = tracker
         self.market = market
         self.live = venue.live
         self.distance = LIVE_DISTANCE if venue.live else FAKE_DISTANCE
-        self.client_ids = itertools.count(700_000)
         self.quotes: dict[Side, Quote] = {}
         self.start_position = Decimal(0)
         self.size = FAKE_QUOTE_SIZE
@@ -103,17 +105,17 @@ class MarketMaker:
             f"{bps:f} bps from the mid, inventory limit ±{self.limit}"
         )
 
+    def live_orders(self) -> list[TrackedOrder]:
+        return [o for o in self.tracker.snapshot().values() if not o.state.terminal]
+
     async def cycle(self, number: int) -> None:
-        client = self.client
-        own, book = await asyncio.gather(
-            client.orders.open(SYMBOL), client.markets.depth(SYMBOL, limit=20)
-        )
-        open_ids = {order.client_id for order in own}
+        book = await self.client.markets.depth(SYMBOL, limit=20)
         for side, quote in list(self.quotes.items()):
-            if quote.client_id not in open_ids:
-                say(f"  our {side} {quote.price} was filled")
+            order = self.tracker.get(quote.client_id)
+            if order.state.terminal:
+                say(f"  our {side} {quote.price} was {order.state.value.lower()}")
                 del self.quotes[side]
-        mid = mid_without(book, own)
+        mid = mid_without(book, self.live_orders())
         inventory = await self.position() - self.start_position
         bid, ask = far_from_market(self.market, mid, self.distance)
         wanted = {Side.BID: bid, Side.ASK: ask}
@@ -126,38 +128,46 @@ class MarketMaker:
         await asyncio.gather(*(self.requote(side, wanted.get(side)) for side in Side))
 
     async def requote(self, side: Side, price: Decimal | None) -> None:
-        current = self.quotes.get(side)
+        current = self.quotes.pop(side, None)
         if current is not None and current.price == price:
+            self.quotes[side] = current
             return  # the mid has not moved enough to change this quote
-        if current is not None:
-            try:
-                await self.client.orders.cancel(SYMBOL, client_id=current.client_id)
-                say(f"  cancelled {side} {current.price}")
-            except NotFoundError:
-                say(f"  {side} {current.price} was filled before the cancel")
-            del self.quotes[side]
+        if current is not None and price is None:
+            cancelled = await self.tracker.cancel(current.client_id)
+            say(f"  no {side}: inventory limit reached; {current.price} {cancelled.state.value}")
+            return
         if price is None:
             say(f"  no {side}: inventory limit reached")
             return
-        client_id = next(self.client_ids)
-        order = await self.client.orders.execute(
-            SYMBOL,
-            side,
-            OrderType.LIMIT,
-            quantity=self.size,
-            price=price,
-            post_only=True,
-            client_id=client_id,
+        if current is not None:
+            # Cancelled, and only once it has ended is the new quote placed.
+            order = await self.tracker.cancel_replace(current.client_id, price=price)
+            old = self.tracker.get(current.client_id)
+            if old.state is not OrderState.CANCELLED or old.executed_quantity:
+                say(f"  {side} {current.price} ended {old.state.value} after "
+                    f"{old.executed_quantity} executed")
+            action = f"replaced {current.price} by"
+        else:
+            order = await self.tracker.submit(
+                SYMBOL, side, OrderType.LIMIT, quantity=self.size, price=price, post_only=True
+            )
+            action = "placed"
+        self.quotes[side] = Quote(side, price, order.client_id)
+        say(
+            f"  {action} {side} {order.quantity} @ {order.price}: {order.state.value} "
+            f"(client id {order.client_id})"
         )
-        self.quotes[side] = Quote(side, price, client_id)
-        action = "replaced" if current is not None else "placed"
-        say(f"  {action} {side} {order.quantity} @ {order.price} (client id {client_id})")
 
     async def finish(self) -> None:
-        await self.client.orders.cancel_all(SYMBOL)
+        live = self.live_orders()
+        await asyncio.gather(*(self.tracker.cancel(o.client_id) for o in live))
+        await asyncio.gather(*(self.tracker.wait(o.client_id, timeout=10) for o in live))
         self.quotes.clear()
         inventory = await self.position() - self.start_position
-        say(f"cancelled all {SYMBOL} orders; inventory change {inventory:+f}")
+        say(f"cancelled our {SYMBOL} quotes; inventory change {inventory:+f}")
+        ended = Counter(o.state.value for o in self.tracker.snapshot().values())
+        stream = "up" if self.tracker.stream_up else "down (REST reconciliation only)"
+        say(f"tracker: {dict(ended)}; order stream {stream}; {len(self.tracker.audit)} transitions")
 
 
 async def move_market(other: AsyncClient, number: int) -> None:
@@ -168,17 +178,18 @@ async def move_market(other: AsyncClient, number: int) -> None:
 
 async def example(venue: Venue) -> None:
     market = await venue.client.markets.get(SYMBOL)
-    maker = MarketMaker(venue, market)
     other = None if venue.live else await venue.other_trader()
-    await maker.setup()
-    try:
-        for number in range(1, CYCLES + 1):
-            await maker.cycle(number)
-            if other is not None and number < CYCLES:
-                await move_market(other, number)
-            await asyncio.sleep(PAUSE_SECONDS)
-    finally:
-        await maker.finish()
+    async with venue.client.order_tracker() as tracker:
+        maker = MarketMaker(venue, market, tracker)
+        await maker.setup()
+        try:
+            for number in range(1, CYCLES + 1):
+                await maker.cycle(number)
+                if other is not None and number < CYCLES:
+                    await move_market(other, number)
+                await asyncio.sleep(PAUSE_SECONDS)
+        finally:
+            await maker.finish()
     fills = await venue.client.history.fills(symbol=SYMBOL, limit=20)
     say(f"our {SYMBOL} fills (newest first):")
     table(

@@ -64,6 +64,14 @@ async def test_offline_demo_trades_and_ends_with_a_summary(tmp_path: Path) -> No
     placed, amended, cancelled, fills = map(int, orders.groups())
     assert placed > 0 and amended > 0 and cancelled > 0 and fills > 0
     assert "latest fills" in out and "balances" in out
+    # Orders went through the tracker while the fake lost answers and dropped the socket.
+    tracker = re.search(r"^\s+tracker: (\d+) orders; faults injected: (.+)$", out, re.MULTILINE)
+    assert tracker, out
+    assert int(tracker.group(1)) > 0
+    assert "timeout after send" in tracker.group(2) and "dropped socket" in tracker.group(2)
+    resolved = re.search(r"resolved after faults: (\d+) of (\d+) orders whose answer was lost", out)
+    assert resolved, out
+    assert int(resolved.group(2)) > 0 and resolved.group(1) == resolved.group(2)
 
 
 async def test_offline_demo_json_prints_only_the_summary_on_stdout(tmp_path: Path) -> None:
@@ -75,6 +83,9 @@ async def test_offline_demo_json_prints_only_the_summary_on_stdout(tmp_path: Pat
     assert len(report["symbols"]) == 2
     assert report["requests"] > 0 and report["errors"] == 0
     assert report["p50_ms"] <= report["p99_ms"]
+    assert report["faults_injected"] > 0
+    unknown = report["orders_unknown_after_faults"]
+    assert unknown > 0 and report["orders_resolved_after_faults"] == unknown
     assert "summary" in err  # the human-readable output went to stderr
 
 

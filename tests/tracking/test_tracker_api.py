@@ -14,16 +14,24 @@ from tracking_venue import FAST, INSIDE_BID, SYMBOL, Venue
 from bpx_async import (
     AuthenticationError,
     BadRequestError,
+    ClientClosedError,
     ConnectionFailedError,
+    ConnectionLostError,
+    EventLoopError,
     InsufficientFundsError,
     NotFoundError,
     RateLimitError,
     RequestTimeoutError,
     RequestValidationError,
+    ResponseTimeoutError,
     ResponseValidationError,
     ServerError,
     ServiceUnavailableError,
+    StreamErrorEvent,
+    StreamReset,
+    UnreadableResultError,
 )
+from bpx_async.streams import EventsDropped
 from bpx_async.tracking import OrderState, OrderTracker, Transition, _outcome
 
 TIMEOUT = 10
@@ -49,6 +57,14 @@ def api_error(cls: type[Any], status: int, code: str | None) -> Any:
         (ResponseValidationError("r", body=b"{", method="POST", path="/p"), "unknown"),
         (ConnectionFailedError("n", method="POST", path="/p", request_sent=False), "not_sent"),
         (RequestValidationError("v"), "not_sent"),
+        # The pipeline's own errors after sending: never "not sent", whatever their base says.
+        (ResponseTimeoutError("t", method="POST", path="/p"), "unknown"),
+        (ConnectionLostError("l", method="POST", path="/p"), "unknown"),
+        (UnreadableResultError("u", body=b"{", method="POST", path="/p"), "unknown"),
+        (RequestTimeoutError("c", method="POST", path="/p", request_sent=False), "not_sent"),
+        (ClientClosedError("closed"), "not_sent"),
+        (EventLoopError("loop"), "not_sent"),
+        (RuntimeError("unexpected"), "unknown"),
     ],
 )
 def test_failed_requests_are_classified_conservatively(exc: Exception, outcome: str) -> None:
@@ -161,10 +177,6 @@ async def test_the_transition_feed_ends_when_the_tracker_closes(venue: Venue) ->
     await asyncio.wait_for(scenario(), TIMEOUT)
 
 
-class StreamReset:
-    """Stands for the stream client's in-band reconnect marker (matched by class name)."""
-
-
 class OrderUpdate:
     """Stands for a typed stream event: only ``model_dump(by_alias=True)`` is used."""
 
@@ -212,12 +224,23 @@ async def test_run_stream_applies_typed_events_and_reconciles_on_reset(venue: Ve
         await asyncio.sleep(0.01)
         assert tracker.get(order.client_id).executed_quantity == Decimal("0.25")
         reconciled = tracker.last_reconciled_ms
-        queue.put_nowait(StreamReset())
+        queue.put_nowait(StreamReset(frozenset({"account.orderUpdate"}), "test", 0.1))
         for _ in range(100):
             if tracker.last_reconciled_ms != reconciled:
                 break
             await asyncio.sleep(0.01)
         assert tracker.last_reconciled_ms != reconciled
+        # Events dropped by a slow consumer are lost events too: reconcile again. An error
+        # event is only logged.
+        queue.put_nowait(StreamErrorEvent(4000, "bad frame"))
+        reconciled = tracker.last_reconciled_ms
+        queue.put_nowait(EventsDropped(3))
+        for _ in range(100):
+            if tracker.last_reconciled_ms != reconciled:
+                break
+            await asyncio.sleep(0.01)
+        assert tracker.last_reconciled_ms != reconciled
+        assert tracker.get(order.client_id).executed_quantity == Decimal("0.25")
         queue.put_nowait(None)
         await runner
         assert not tracker.stream_up

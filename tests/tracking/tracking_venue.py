@@ -1,9 +1,11 @@
-"""Helpers for the order tracker's tests: a FakeExchange account, a client whose order calls
-can lose answers or never send, a taker account to fill orders, and a private-stream stand-in.
+"""Helpers for the order tracker's tests. For the rule tests, which prove the tracker's logic
+in isolation: a FakeExchange account, a client whose order calls can hold or rewrite answers or
+never send, a taker account to fill orders, and a private-stream stand-in. And ``Wired``, the
+real pieces: the tracker's own stream on the fake's WebSocket, faults injected at the fake.
 
 The stream stand-in subscribes to the fake's matching engine and hands each ``account.orderUpdate``
-``data`` dict to the tracker after ``lag`` seconds, exactly as the WebSocket would carry it; while
-it is down, events are lost (as on a dropped socket) and the tracker is told so.
+``data`` dict to the tracker on the next turn of the loop, exactly as the WebSocket would carry
+it; a tracker made with ``venue.tracker(stream=False)`` hears nothing (REST only).
 """
 
 from __future__ import annotations
@@ -14,10 +16,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from bpx_async import AsyncClient, ConnectionFailedError, RequestTimeoutError
+from bpx_async import AsyncClient, ConnectionFailedError
 from bpx_async.resources.orders import Orders
 from bpx_async.testing import FakeExchange
-from bpx_async.tracking import OrderTracker
+from bpx_async.tracking import OrderState, OrderTracker, Transition
 
 SYMBOL = "SOL_USDC"
 #: Inside the seeded spread (best bid 149.98, best ask 150.02): a bid here rests at the top.
@@ -27,7 +29,9 @@ CROSSING_BID = Decimal("150.02")
 FUNDS = {"USDC": "10000000", "SOL": "100000"}
 #: Small windows and delays so the deadline rule and retries play out in well under a second.
 WINDOW_MS = 1000
-FAST = {
+FAST: dict[str, Any] = {
+    # These tests feed the tracker from the engine stand-in below, not its own WebSocket.
+    "stream": False,
     "deadline_margin_ms": 200,
     "reconcile_interval": 60.0,
     "reconcile_interval_stream_down": 60.0,
@@ -37,43 +41,32 @@ FAST = {
 }
 
 
+def states_of(audit: list[Transition], client_id: int) -> list[OrderState]:
+    """The states one order went through, in order."""
+    return [t.new for t in audit if t.client_id == client_id and t.new is not t.old]
+
+
+def reached(audit: list[Transition], client_id: int, state: OrderState) -> Transition:
+    """The transition that brought one order to ``state``."""
+    return next(t for t in audit if t.client_id == client_id and t.new is state and t.old != state)
+
+
 class FaultyOrders(Orders):
     """``client.orders`` with faults a bot meets on the wire, each for the next N calls.
 
-    ``lose_answers``: the order is placed, then the call times out (the answer is lost).
     ``never_send``: the call fails with a dropped connection (or ``never_send_error``) and
     nothing reaches the exchange.
     ``hold``: the answer is held until the event is set (a slow REST answer).
-    ``impatient``: the call gives up after 30 ms (with a ``delay`` fault on the fake, the
-    exchange then places the order after the client timed out).
-    ``accept_cancels``: a cancel answers 202 and ``on_accepted_cancel(symbol, ids)`` runs
-    (``ids`` holds the ``order_id`` / ``client_id`` the cancel named).
-    ``lose_cancel_answers``: the cancel is executed, then the call times out.
     ``rewrite``: applied to every execute answer (e.g. an unknown status).
     """
 
-    __slots__ = (
-        "accept_cancels",
-        "hold",
-        "impatient",
-        "lose_answers",
-        "lose_cancel_answers",
-        "never_send",
-        "never_send_error",
-        "on_accepted_cancel",
-        "rewrite",
-    )
+    __slots__ = ("hold", "never_send", "never_send_error", "rewrite")
 
     def __init__(self, client: AsyncClient) -> None:
         super().__init__(client)
-        self.lose_answers = 0
         self.never_send = 0
         self.never_send_error: Exception | None = None
-        self.impatient = 0
         self.hold: asyncio.Event | None = None
-        self.accept_cancels = 0
-        self.lose_cancel_answers = 0
-        self.on_accepted_cancel: Callable[[str, dict[str, Any]], None] | None = None
         self.rewrite: Callable[[Any], Any] | None = None
 
     async def execute(self, *args: Any, **kwargs: Any) -> Any:
@@ -84,33 +77,10 @@ class FaultyOrders(Orders):
             raise ConnectionFailedError(
                 "POST /api/v1/order: connection refused", method="POST", path="/api/v1/order"
             )
-        if self.impatient:
-            self.impatient -= 1
-            hasty = self._client.with_options(timeout=0.03)
-            return await hasty.orders.execute(*args, **kwargs)
         placed = await super().execute(*args, **kwargs)
-        if self.lose_answers:
-            self.lose_answers -= 1
-            raise RequestTimeoutError(
-                "POST /api/v1/order timed out", method="POST", path="/api/v1/order"
-            )
         if self.hold is not None:
             await self.hold.wait()
         return placed if self.rewrite is None else self.rewrite(placed)
-
-    async def cancel(self, symbol: str, **kwargs: Any) -> Any:
-        if self.accept_cancels:
-            self.accept_cancels -= 1
-            assert self.on_accepted_cancel is not None
-            self.on_accepted_cancel(symbol, kwargs)
-            return None
-        answer = await super().cancel(symbol, **kwargs)
-        if self.lose_cancel_answers:
-            self.lose_cancel_answers -= 1
-            raise RequestTimeoutError(
-                "DELETE /api/v1/order timed out", method="DELETE", path="/api/v1/order"
-            )
-        return answer
 
 
 @dataclass(eq=False)
@@ -119,11 +89,10 @@ class EngineStream:
 
     fx: FakeExchange
     account: str
-    lag: float = 0.0
     tracker: OrderTracker | None = None
     up: bool = True
     delivered: list[dict[str, Any]] = field(default_factory=list)
-    _handles: list[asyncio.TimerHandle] = field(default_factory=list)
+    _handles: list[asyncio.Handle] = field(default_factory=list)
     _unsubscribe: Callable[[], None] | None = None
 
     def start(self) -> None:
@@ -145,23 +114,13 @@ class EngineStream:
             return
         loop = asyncio.get_running_loop()
         self._handles = [h for h in self._handles if not h.cancelled()]
-        self._handles.append(loop.call_later(self.lag, self._deliver, dict(payload)))
+        self._handles.append(loop.call_soon(self._deliver, dict(payload)))
 
     def _deliver(self, payload: dict[str, Any]) -> None:
         if not self.up or self.tracker is None:
             return  # lost with the socket
         self.delivered.append(payload)
         self.tracker.on_order_update(payload)
-
-    def go_down(self) -> None:
-        self.up = False
-        if self.tracker is not None:
-            self.tracker.on_stream_down()
-
-    def come_back(self) -> None:
-        self.up = True
-        if self.tracker is not None:
-            self.tracker.on_stream_reset()
 
 
 @dataclass(eq=False)
@@ -198,3 +157,71 @@ class Venue:
             for row in self.fx.engine.order_history(self.account)
             if row["clientId"] == client_id
         ]
+
+
+#: Knobs of a tracker that follows its own stream (the ``stream`` option stays at its default).
+WIRED: dict[str, Any] = {key: value for key, value in FAST.items() if key != "stream"}
+
+
+@dataclass(eq=False)
+class Wired:
+    """The real pieces: a client whose tracker follows ``account.orderUpdate`` on the fake's
+    WebSocket, with faults injected at the fake (``fx.faults``, ``fx.cancel_delay``, ``fx.ws``)."""
+
+    fx: FakeExchange
+    account: str
+    client: AsyncClient
+    taker: AsyncClient
+    trackers: list[OrderTracker] = field(default_factory=list)
+
+    async def tracker(self, client: AsyncClient | None = None, **knobs: Any) -> OrderTracker:
+        """A tracker entered as ``async with`` does (its stream subscribed); closed by the
+        fixture."""
+        tracker = (client or self.client).order_tracker(**{**WIRED, **knobs})
+        self.trackers.append(tracker)
+        await tracker.__aenter__()
+        return tracker
+
+    def posts(self, client_id: int) -> int:
+        """How many order POSTs with this clientId reached the fake."""
+        return sum(
+            1
+            for request in self.fx.requests
+            if request.method == "POST"
+            and request.path == "/api/v1/order"
+            and request.headers.get("X-API-Key") == self.account
+            and request.json().get("clientId") == client_id
+        )
+
+    def exchange_orders(self, client_id: int) -> list[dict[str, Any]]:
+        """Every order of the account with this clientId, as the exchange records it."""
+        return [
+            row
+            for row in self.fx.engine.order_history(self.account)
+            if row["clientId"] == client_id
+        ]
+
+    async def sell_into(self, price: Decimal, quantity: Decimal | str) -> None:
+        await self.taker.orders.execute(
+            SYMBOL, "Ask", "Limit", quantity=quantity, price=price, time_in_force="IOC"
+        )
+
+    async def drop_stream(self, tracker: OrderTracker) -> None:
+        """Kill the private socket and refuse reconnects until :meth:`restore_stream`."""
+        self.fx.ws.refuse(None)
+        await self.fx.ws.kill()
+        await until(lambda: not tracker.stream_up)
+
+    async def restore_stream(self, tracker: OrderTracker) -> None:
+        self.fx.ws.refuse(0)
+        await until(lambda: tracker.stream_up)
+
+
+async def until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Wait until ``condition()`` holds (polled every 10 ms); TimeoutError after ``timeout``."""
+    for _ in range(int(timeout / 0.01)):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    if not condition():
+        raise asyncio.TimeoutError(f"condition not met within {timeout:g} s")
