@@ -349,7 +349,10 @@ class StreamConnection:
         attempt = 0
         down_since: float | None = None
         reason = ""
-        while True:
+        this_run = asyncio.current_task()
+        # A run ends when it is no longer the connection's run, even if the cancellation that
+        # stopped it was lost (asyncio.wait_for before 3.12 can swallow one that races a result).
+        while self._task is this_run:
             try:
                 ws = await asyncio.wait_for(
                     self._session().ws_connect(
@@ -530,9 +533,9 @@ class StreamConnection:
 
     async def _stop(self) -> None:
         task, self._task = self._task, None
-        if task is not None and not task.done():
+        while task is not None and not task.done():
             task.cancel()
-            await asyncio.wait({task})
+            await asyncio.wait({task}, timeout=1.0)
         self._ws = None
         self._on_server = set()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+from typing import Any
 
 import pytest
 from stream_support import hard_timeout, items_until, market, next_item, until
@@ -198,3 +199,38 @@ async def test_exchange_shutdown_mid_stream_then_client_close_is_clean(
                 await until(lambda: client.streams.stats.failed_connects >= 2)
     finally:
         await exchange.stop()
+
+
+@hard_timeout(20)
+async def test_closing_ends_a_reconnect_loop_whose_cancellation_was_lost(
+    fx: FakeExchange, trader: AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # asyncio.wait_for before Python 3.12 can swallow a cancellation that races its result; the
+    # reconnect loop then runs on. Simulate exactly that: the first cancel in a backoff is lost.
+    trader.streams.configure(backoff_base=0.2, backoff_cap=0.2)
+    real_pause = type(trader.streams)._pause
+    pausing = asyncio.Event()
+    swallowed: list[str] = []
+
+    async def pause_losing_one_cancel(self: Any, attempt: int, why: str) -> None:
+        pausing.set()
+        try:
+            await real_pause(self, attempt, why)
+        except asyncio.CancelledError:
+            if swallowed:
+                raise
+            swallowed.append(why)
+            task = asyncio.current_task()
+            if task is not None and hasattr(task, "uncancel"):
+                task.uncancel()  # forget it, as a swallowed cancellation is forgotten
+        finally:
+            pausing.clear()
+
+    monkeypatch.setattr(type(trader.streams), "_pause", pause_losing_one_cancel)
+    async with trader.stream(["trade.SOL_USDC"]):
+        fx.ws.refuse(None)
+        await fx.ws.kill()
+        await asyncio.wait_for(pausing.wait(), 5)
+        await trader.aclose()  # cancels the loop while it sleeps: that cancel is lost
+    assert swallowed
+    assert not trader.streams.connected
