@@ -801,7 +801,9 @@ class OrderTracker:
         """Subscribe ``account.orderUpdate`` on the client's socket and feed it to the tracker,
         opening it again (with backoff) whenever it fails; ends when the client closes."""
         delay = self.retry_delay
-        while True:
+        # Loops test _closed too: a cancellation lost inside asyncio.wait_for (possible before
+        # Python 3.12) must not keep a closed tracker's task alive.
+        while not self._closed:
             try:
                 async with _OrderUpdates(self._client.streams, self) as updates:
                     self._stream_tried.set()
@@ -862,7 +864,7 @@ class OrderTracker:
         return now - order.active_at < self.quiet_period
 
     async def _reconcile_loop(self) -> None:
-        while True:
+        while not self._closed:
             interval = (
                 self.reconcile_interval if self._stream_up else self.reconcile_interval_stream_down
             )
