@@ -557,7 +557,9 @@ class Pipeline:
         are in ``_paramcache``); requests with a body (orders among them) never are, so a
         generated clientId is never reused.
         """
-        route = self.routes.get(endpoint) or self._route(endpoint)
+        return self._prepared(endpoint, self.routes.get(endpoint) or self._route(endpoint), params)
+
+    def _prepared(self, endpoint: Endpoint[Any], route: _Route, params: Any) -> PreparedRequest:
         if route.has_body:
             return self._prepare(endpoint, params)
         key = cache_key(params)
@@ -637,7 +639,7 @@ class Pipeline:
     ) -> Any:
         """Run one operation: its typed result, or a :class:`RawResponse` with ``raw``."""
         route = self.routes.get(endpoint) or self._route(endpoint)
-        prepared = self.prepare(endpoint, params)
+        prepared = self._prepared(endpoint, route, params)
         if route.signed and self.signer is None:
             self.auth_headers(endpoint, prepared, 0)  # raises CredentialsError, nothing sent
         if self.closed:
@@ -656,7 +658,10 @@ class Pipeline:
                     endpoint, route, prepared, session, timeout
                 )
                 try:
-                    result = self._answer(endpoint, status, headers, body, raw, check)
+                    if raw or _CAPTURE.get() is not None:
+                        result = self._raw_answer(endpoint, status, headers, body, raw, check)
+                    else:
+                        result = read_result(endpoint, status, body, check)
                 except BpxError as exc:
                     raise self._tag(exc, prepared, deadline) from None
             except BpxError as exc:
@@ -687,7 +692,7 @@ class Pipeline:
         method, path = prepared.method, prepared.path
         limiter = self.limiter
         if limiter is not None:
-            delay = limiter.reserve(route.historical)
+            delay = (limiter.historical if route.historical else limiter.standard).reserve()
             if delay > 0.0:
                 await limiter.wait(delay, route.historical)
         if route.signed and self.server_clock.due():
@@ -797,7 +802,7 @@ class Pipeline:
                 _log.warning("%s %s: 429, budget paused %.3g s", method, path, after)
         return error
 
-    def _answer(
+    def _raw_answer(
         self,
         endpoint: Endpoint[T],
         status: int,
@@ -806,19 +811,21 @@ class Pipeline:
         raw: bool,
         check: Check | None,
     ) -> Any:
+        """The :class:`RawResponse` of a ``raw`` call; inside :func:`capture_raw`, the typed
+        result, with the raw answer kept for the capture."""
+        answer: RawResponse[T] = RawResponse(
+            status=status,
+            headers=headers,
+            content=body,
+            method=endpoint.method,
+            path=endpoint.path,
+            parse=lambda: read_result(endpoint, status, body, check),
+        )
+        if raw:
+            return answer
         capture = _CAPTURE.get()
-        if raw or capture is not None:
-            answer: RawResponse[T] = RawResponse(
-                status=status,
-                headers=headers,
-                content=body,
-                method=endpoint.method,
-                path=endpoint.path,
-                parse=lambda: read_result(endpoint, status, body, check),
-            )
-            if raw:
-                return answer
-            capture.last = answer  # type: ignore[union-attr]
+        assert capture is not None
+        capture.last = answer
         return read_result(endpoint, status, body, check)
 
     # -- failures ----------------------------------------------------------------------------
@@ -1053,11 +1060,12 @@ def milliseconds_text(text: str) -> str | None:
 def read_result(endpoint: Endpoint[T], status: int, body: bytes, check: Check | None) -> T:
     """The typed result of a 2xx answer, or :class:`ResponseValidationError`."""
     result: Any
-    if (
-        endpoint.allow_no_content and status in (202, 204) and not body.strip()
-    ) or endpoint.kind == "empty":
+    kind = endpoint.kind
+    if kind == "empty" or (
+        status in (202, 204) and endpoint.allow_no_content and not body.strip()
+    ):
         return None  # type: ignore[return-value]
-    if endpoint.kind == "text":
+    if kind == "text":
         result = body.decode("utf-8", errors="replace").strip()
     else:
         try:
