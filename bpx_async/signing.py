@@ -2,7 +2,7 @@
 
 The caller (the client pipeline) supplies the timestamp and window; the signer only turns
 ``(instruction, params, timestamp, window)`` into the signing string and its signature.
-Rules: REFERENCE.md section 2.3-2.6.
+Rules: https://docs.backpack.exchange/ (section "Authentication").
 """
 
 from __future__ import annotations
@@ -123,7 +123,9 @@ class Signer:
     def signing_string(
         self, instruction: str, params: Params, *, timestamp: int, window: int
     ) -> str:
-        """The exact text that is signed (REFERENCE 2.3; batches per 2.5)."""
+        """The exact text that is signed: ``instruction=...&`` the sorted parameters, then
+        ``timestamp`` and ``window``; a batch repeats ``instruction=...&`` its parameters per
+        item, joined by ``&``, before the shared ``timestamp`` and ``window``."""
         if not instruction:
             raise ValueError("instruction must be a non-empty string")
         _check_time(timestamp, window)
@@ -157,7 +159,9 @@ class Signer:
         }
 
     def ws_signature(self, *, timestamp: int, window: int) -> list[str]:
-        """The ``signature`` array of a private WebSocket SUBSCRIBE message (REFERENCE 2.6)."""
+        """The ``signature`` array of a private WebSocket SUBSCRIBE message: the key, the
+        signature of ``instruction=subscribe&timestamp=...&window=...``, the timestamp and the
+        window."""
         message = self.signing_string("subscribe", None, timestamp=timestamp, window=window)
         return [self._api_key, self.signature(message), str(timestamp), str(window)]
 
