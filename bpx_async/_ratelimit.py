@@ -40,9 +40,17 @@ class Budget:
     def reserve(self) -> float:
         """Take the next slot; return how many seconds to wait before using it."""
         now = time.monotonic()
-        due = max(self._next, now, self._paused_until)
+        due = self._next
+        if due < now:
+            due = now
+        paused_until = self._paused_until
+        if due < paused_until:
+            due = paused_until
         self._next = due + self._interval
-        return max(due - self._tolerance - now, self._paused_until - now, 0.0)
+        wait = due - self._tolerance - now
+        if wait < paused_until - now:
+            wait = paused_until - now
+        return wait if wait > 0.0 else 0.0
 
     def pause(self, seconds: float) -> None:
         """Send nothing for ``seconds`` (the exchange answered 429 with ``Retry-After``)."""
@@ -74,10 +82,19 @@ class RateLimiter:
 
     async def acquire(self, historical: bool = False) -> float:
         """Wait for a slot in the right budget; return the seconds waited (0.0 if none)."""
+        delay = self.reserve(historical)
+        return 0.0 if delay <= 0.0 else await self.wait(delay, historical)
+
+    def reserve(self, historical: bool = False) -> float:
+        """Take a slot in the right budget without waiting; return the seconds to wait before
+        using it (pass a positive result to :meth:`wait`). The pipeline's no-wait path: a
+        request within budget costs no coroutine and no timer."""
+        return (self.historical if historical else self.standard).reserve()
+
+    async def wait(self, delay: float, historical: bool = False) -> float:
+        """Sleep ``delay`` seconds for a reserved slot, longer if a 429 paused the budget
+        meanwhile; return the seconds waited."""
         budget = self.historical if historical else self.standard
-        delay = budget.reserve()
-        if delay <= 0.0:
-            return 0.0
         waited = 0.0
         while delay > 0.0:
             await asyncio.sleep(delay)

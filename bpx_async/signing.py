@@ -125,7 +125,9 @@ class Signer:
     def signing_string(
         self, instruction: str, params: Params, *, timestamp: int, window: int
     ) -> str:
-        """The exact text that is signed (a list of parameter sets: one segment per item)."""
+        """The exact text that is signed: ``instruction=...&`` the sorted parameters, then
+        ``timestamp`` and ``window``; a batch repeats ``instruction=...&`` its parameters per
+        item, joined by ``&``, before the shared ``timestamp`` and ``window``."""
         if not instruction:
             raise ValueError("instruction must be a non-empty string")
         _check_time(timestamp, window)
@@ -159,7 +161,9 @@ class Signer:
         }
 
     def ws_signature(self, *, timestamp: int, window: int) -> list[str]:
-        """The ``signature`` array of a private WebSocket SUBSCRIBE: ``[key, sig, ts, window]``."""
+        """The ``signature`` array of a private WebSocket SUBSCRIBE message: the key, the
+        signature of ``instruction=subscribe&timestamp=...&window=...``, the timestamp and the
+        window."""
         message = self.signing_string("subscribe", None, timestamp=timestamp, window=window)
         return [self._api_key, self.signature(message), str(timestamp), str(window)]
 
