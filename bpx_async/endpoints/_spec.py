@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar, get_origin
 from urllib.parse import quote
 
 from pydantic import BaseModel, TypeAdapter
@@ -108,7 +108,10 @@ class Endpoint(Generic[T]):
             response = self.response
             fast = (
                 json_decoder(response)
-                if isinstance(response, type) and issubclass(response, BaseModel)
+                # get_origin: on 3.10 ``list[Model]`` passes isinstance(..., type), not issubclass.
+                if get_origin(response) is None
+                and isinstance(response, type)
+                and issubclass(response, BaseModel)
                 else None
             )
             decode = self._decoders["json"] = fast or self.response_adapter.validate_json

@@ -55,7 +55,7 @@ async def test_an_order_that_finds_no_slot_in_time_fails_as_not_sent(
 ) -> None:
     bounded = aiohttp.ClientTimeout(total=20, connect=0.2)
     async with AsyncClient(api_secret=secret, base_url=fx.base_url, timeout=bounded) as client:
-        slow = await _fill_pool(fx, client, 1.2)
+        slow = await _fill_pool(fx, client, 3.0)  # slots stay taken well past the 0.2 s wait
         with pytest.raises(RequestTimeoutError) as info:
             await asyncio.wait_for(
                 client.orders.execute("SOL_USDC", "Bid", "Limit", price="1", quantity="1"), 10
