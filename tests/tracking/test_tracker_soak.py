@@ -4,7 +4,7 @@ orders after the client gave up, drops connections, answers 503, answers cancels
 the private WebSocket; at the end the tracker's view must equal the exchange's, order by order,
 with every order POSTed once and placed at most once.
 
-``BPX_SOAK_ORDERS`` sets how many orders (default 1000); ``BPX_SOAK_SEED`` the random seed.
+``BPX_SOAK_ORDERS`` sets how many orders (default 2000); ``BPX_SOAK_SEED`` the random seed.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from tracking_venue import SYMBOL, Wired
 
 from bpx_async import BpxError, OrderState, OrderTracker
 
-ORDERS = int(os.environ.get("BPX_SOAK_ORDERS", "1000"))
+ORDERS = int(os.environ.get("BPX_SOAK_ORDERS", "2000"))
 SEED = int(os.environ.get("BPX_SOAK_SEED", "20261203"))
 WORKERS = 8
 TIMEOUT = 120
