@@ -10,8 +10,7 @@ from typing import Any
 
 import pytest
 
-from bpx_async import AsyncClient, RequestValidationError
-from bpx_async import _pipeline
+from bpx_async import AsyncClient, RequestValidationError, _pipeline
 from bpx_async._pipeline import _dump_json
 from bpx_async._ratelimit import RateLimiter
 from bpx_async.endpoints import markets as market_endpoints
