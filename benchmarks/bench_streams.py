@@ -32,69 +32,23 @@ def _frames(count: int) -> list[str]:
     for n in range(count):
         kind = n % 4
         if kind == 0:
-            data = {
-                "e": "depth",
-                "E": 1754517402450016 + n,
-                "s": "SOL_USDC",
-                "U": n,
-                "u": n,
-                "a": [[f"{150 + rng.randint(1, 50) / 100:.2f}", "3.5"]],
-                "b": [[f"{150 - rng.randint(1, 50) / 100:.2f}", "0"]],
-                "T": 1754517402449000,
-            }
+            data = {"e": "depth", "E": 1754517402450016 + n, "s": "SOL_USDC", "U": n, "u": n,
+                    "a": [[f"{150 + rng.randint(1, 50) / 100:.2f}", "3.5"]],
+                    "b": [[f"{150 - rng.randint(1, 50) / 100:.2f}", "0"]], "T": 1754517402449000}
             stream = "depth.SOL_USDC"
         elif kind == 1:
-            data = {
-                "e": "trade",
-                "E": 1754517402450016,
-                "s": "SOL_USDC",
-                "p": "150.01",
-                "q": "1.25",
-                "b": "111",
-                "a": "222",
-                "t": n,
-                "T": 1,
-                "m": True,
-            }
+            data = {"e": "trade", "E": 1754517402450016, "s": "SOL_USDC", "p": "150.01",
+                    "q": "1.25", "b": "111", "a": "222", "t": n, "T": 1, "m": True}
             stream = "trade.SOL_USDC"
         elif kind == 2:
-            data = {
-                "e": "bookTicker",
-                "E": 1,
-                "s": "SOL_USDC",
-                "a": "150.02",
-                "A": "3",
-                "b": "149.98",
-                "B": "4",
-                "u": n,
-                "T": 2,
-            }
+            data = {"e": "bookTicker", "E": 1, "s": "SOL_USDC", "a": "150.02", "A": "3",
+                    "b": "149.98", "B": "4", "u": n, "T": 2}
             stream = "bookTicker.SOL_USDC"
         else:
-            data = {
-                "e": "orderFill",
-                "E": 1,
-                "s": "SOL_USDC",
-                "c": 7,
-                "S": "Bid",
-                "o": "LIMIT",
-                "f": "GTC",
-                "q": "2",
-                "p": "150.01",
-                "X": "PartiallyFilled",
-                "i": str(n),
-                "t": n,
-                "l": "1",
-                "L": "150.01",
-                "m": True,
-                "n": "0.01",
-                "N": "SOL",
-                "z": "1",
-                "Z": "150.01",
-                "V": "RejectTaker",
-                "T": 2,
-                "O": "USER",
-            }
+            data = {"e": "orderFill", "E": 1, "s": "SOL_USDC", "c": 7, "S": "Bid", "o": "LIMIT",
+                    "f": "GTC", "q": "2", "p": "150.01", "X": "PartiallyFilled", "i": str(n),
+                    "t": n, "l": "1", "L": "150.01", "m": True, "n": "0.01", "N": "SOL",
+                    "z": "1", "Z": "150.01", "V": "RejectTaker", "T": 2, "O": "USER"}
             stream = "account.orderUpdate"
         frames.append(json.dumps({"stream": stream, "data": data}))
     return frames
@@ -205,10 +159,8 @@ def bench_book(count: int, levels: int) -> None:
             _ = bids.peekitem(-1) if bids else None, asks.peekitem(0) if asks else None
 
     sorted_rate = _rate(run_sorted, count)
-    print(
-        f"SortedDict storage + top:  {sorted_rate:12,.0f} deltas/s "
-        f"(OrderBook / SortedDict = {book_top / sorted_rate:.2f}x)"
-    )
+    print(f"SortedDict storage + top:  {sorted_rate:12,.0f} deltas/s "
+          f"(OrderBook / SortedDict = {book_top / sorted_rate:.2f}x)")
 
 
 def main() -> None:
