@@ -589,15 +589,20 @@ class Pipeline:
             if route.order_model and generate and type(params) is dict and _lacks_client_id(params):
                 # Drawn before validation, so the model is built once (no copy to add it).
                 params = {**params, "client_id": _new_client_id()}
+                generate = False
             try:
-                model = adapter.validate_python({} if params is None else params)
+                # The adapter's core validator and serializer directly: the TypeAdapter methods
+                # only forward their default options (about 0.6 us an order).
+                model = adapter.validator.validate_python({} if params is None else params)
             except ValidationError as exc:
                 raise RequestValidationError(
                     f"{endpoint.name}: {_describe(exc)}", endpoint=endpoint.name
                 ) from None
             if generate:
                 model = _with_client_ids(model)  # a model, a list, or clientId=None given
-            wire = adapter.dump_python(model, mode="json", by_alias=True, exclude_none=True)
+            wire = adapter.serializer.to_python(
+                model, mode="json", by_alias=True, exclude_none=True
+            )
         client_ids = _client_ids(wire)
         url = route.url
         if route.has_body:
@@ -975,8 +980,11 @@ class Pipeline:
 
 
 def _new_client_id() -> int:
-    """A random uint32 clientId (never 0)."""
-    return random.randrange(1, 2**32)
+    """A random uint32 clientId (never 0), uniform over 1 .. 2**32-1."""
+    while True:
+        drawn = random.getrandbits(32)  # a sixth of randrange's cost
+        if drawn:
+            return drawn
 
 
 def _lacks_client_id(params: dict[str, Any]) -> bool:
@@ -1061,9 +1069,7 @@ def read_result(endpoint: Endpoint[T], status: int, body: bytes, check: Check | 
     """The typed result of a 2xx answer, or :class:`ResponseValidationError`."""
     result: Any
     kind = endpoint.kind
-    if kind == "empty" or (
-        status in (202, 204) and endpoint.allow_no_content and not body.strip()
-    ):
+    if kind == "empty" or (status in (202, 204) and endpoint.allow_no_content and not body.strip()):
         return None  # type: ignore[return-value]
     if kind == "text":
         result = body.decode("utf-8", errors="replace").strip()

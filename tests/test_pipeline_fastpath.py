@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bpx_async import AsyncClient, RequestValidationError
+from bpx_async import AsyncClient, RequestValidationError, _pipeline
 from bpx_async._pipeline import _dump_json
 from bpx_async._ratelimit import RateLimiter
 from bpx_async.endpoints import markets as market_endpoints
@@ -128,3 +128,13 @@ def test_the_limiters_no_wait_reservation_counts_against_the_right_budget() -> N
     assert limiter.reserve() == 0.0
     assert limiter.reserve() > 0.0  # the standard budget's next slot is a second away
     assert limiter.reserve(historical=True) == 0.0  # the historical budget is untouched
+
+
+def test_a_generated_client_id_is_a_nonzero_uint32_and_a_zero_draw_is_redrawn(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    draws = iter([0, 0, 2**32 - 1])
+    monkeypatch.setattr(_pipeline.random, "getrandbits", lambda bits: next(draws))
+    assert _pipeline._new_client_id() == 2**32 - 1
+    monkeypatch.undo()
+    assert all(1 <= _pipeline._new_client_id() < 2**32 for _ in range(1000))

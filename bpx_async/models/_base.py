@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Any, TypeVar, Union
 
@@ -112,12 +112,22 @@ NullableList = Annotated[list[_T], BeforeValidator(_none_to_empty)]
 
 # ASCII digits only ([0-9], not \d, which also matches Arabic-Indic or full-width digits).
 _PLAIN_DECIMAL = re.compile(r"-?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
+_PLAIN_DECIMAL_MATCH = _PLAIN_DECIMAL.fullmatch
 #: Longest decimal text accepted: far beyond any price or quantity, short of abuse.
 MAX_DECIMAL_CHARS = 64
 
 
 def _to_decimal_text(value: Any) -> str:
     """The text sent for a decimal parameter: the user's own digits, never re-formatted."""
+    if isinstance(value, str):  # the common case first
+        # Sent exactly as given: no stripping, so what is validated is what is signed.
+        if len(value) > MAX_DECIMAL_CHARS:
+            raise ValueError(f"a decimal has at most {MAX_DECIMAL_CHARS} characters")
+        if _PLAIN_DECIMAL_MATCH(value) is None:
+            raise ValueError(
+                f"{value!r} is not a plain decimal number (ASCII digits, optional '.')"
+            )
+        return value
     if isinstance(value, (bool, float)):
         raise ValueError(
             f"{type(value).__name__} is not accepted for a decimal; pass a str, int or Decimal"
@@ -128,25 +138,19 @@ def _to_decimal_text(value: Any) -> str:
         if not value.is_finite():
             raise ValueError("decimal must be finite")
         return format(value, "f")
-    if isinstance(value, str):
-        # Sent exactly as given: no stripping, so what is validated is what is signed.
-        if len(value) > MAX_DECIMAL_CHARS:
-            raise ValueError(f"a decimal has at most {MAX_DECIMAL_CHARS} characters")
-        if not _PLAIN_DECIMAL.fullmatch(value):
-            raise ValueError(
-                f"{value!r} is not a plain decimal number (ASCII digits, optional '.')"
-            )
-        return value
     raise ValueError(f"{type(value).__name__} is not accepted for a decimal")
 
 
 def _positive(text: str) -> str:
-    try:
-        if Decimal(text) <= 0:
-            raise ValueError(f"must be greater than zero, got {text}")
-    except InvalidOperation as exc:  # pragma: no cover - the regex already guarantees a number
-        raise ValueError(f"{text!r} is not a decimal") from exc
+    # ``text`` is a plain decimal (``_to_decimal_text``): it is above zero exactly when it has no
+    # sign and a digit other than 0, which needs no Decimal.
+    if text[:1] == "-" or not text.strip("0."):
+        raise ValueError(f"must be greater than zero, got {text}")
     return text
+
+
+def _positive_decimal_text(value: Any) -> str:
+    return _positive(_to_decimal_text(value))
 
 
 _PERCENT = re.compile(r"([0-9]+(\.[0-9]*)?|\.[0-9]+)%")
@@ -167,7 +171,8 @@ def _percent_or_decimal(value: Any) -> str:
 #: A decimal parameter: accepts Decimal, str or int, sends the exact digits as a JSON string.
 DecimalStr = Annotated[str, BeforeValidator(_to_decimal_text)]
 #: Like :data:`DecimalStr`, and greater than zero.
-PositiveDecimalStr = Annotated[str, BeforeValidator(_to_decimal_text), AfterValidator(_positive)]
+#: (One validator call rather than two: it is on every order's price and quantity.)
+PositiveDecimalStr = Annotated[str, BeforeValidator(_positive_decimal_text)]
 #: A positive decimal, or a percentage such as ``"50%"`` (trigger quantities).
 PercentOrDecimalStr = Annotated[str, BeforeValidator(_percent_or_decimal)]
 

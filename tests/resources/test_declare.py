@@ -16,7 +16,7 @@ from bpx_async.endpoints import markets as market_endpoints
 from bpx_async.models.history import OrderFill
 from bpx_async.models.markets import Depth, DepthRequest
 from bpx_async.resources import AsyncPager
-from bpx_async.resources._base import Resource, operation, paginated
+from bpx_async.resources._base import Resource, _Binding, operation, paginated
 
 DEPTH = market_endpoints.DEPTH
 FILLS = history_endpoints.FILLS
@@ -150,3 +150,45 @@ def test_a_paged_method_without_limit_and_offset_is_refused_at_declaration() -> 
 def test_depth_request_model_is_what_the_method_parameters_mirror() -> None:
     # The test above relies on these two fields; see test_endpoints for every operation.
     assert set(DepthRequest.model_fields) == {"symbol", "limit"}
+
+
+async def _shape(self: Any, a: int, b: int = 2, *, c: int, d: int | None = None) -> None:
+    """Two required parameters (one keyword-only), a non-None default and a None default."""
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs"),
+    [
+        ((1,), {"c": 3}),
+        ((1, 5), {"c": 3, "d": 4}),
+        ((), {"a": 1, "c": 3}),
+        ((), {"c": 3, "a": 1, "b": 7}),
+        ((1,), {}),
+        ((), {}),
+        ((), {"a": 1}),
+        ((1, 2, 3), {"c": 3}),
+        ((1,), {"a": 1, "c": 3}),
+        ((1,), {"c": 3, "e": 0}),
+        ((1,), {"e": 0, "a": 1}),
+        ((1,), {"c": 3, "d": None}),
+    ],
+)
+def test_binding_accepts_and_refuses_exactly_what_python_binding_does(
+    args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> None:
+    binding = _Binding(_shape, {})
+    signature = inspect.signature(_shape)
+    try:
+        bound = signature.bind(None, *args, **kwargs)
+    except TypeError:
+        with pytest.raises(TypeError):
+            binding.params(args, kwargs)
+        return
+    given = dict(bound.arguments)
+    bound.apply_defaults()
+    expected = {
+        name: value
+        for name, value in bound.arguments.items()
+        if name != "self" and (name in given or value is not None)
+    }
+    assert binding.params(args, kwargs) == expected
