@@ -18,7 +18,7 @@ from collections import deque
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 import aiohttp
 import msgspec
@@ -82,12 +82,11 @@ Check = Callable[[Any], "str | None"]
 _JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 
 
-@dataclass(frozen=True, slots=True)
-class PreparedRequest:
+class PreparedRequest(NamedTuple):
     """A request after validation and serialization: exactly what is signed and sent.
 
-    A GET's is shared by every call with the same parameters (the pipeline caches it): never
-    mutate it.
+    A GET's is shared by every call with the same parameters (the pipeline caches it), so it is
+    immutable (a named tuple: also the cheapest record to build, once per order).
     """
 
     method: str
@@ -431,7 +430,16 @@ else:  # pragma: no cover - older aiohttp: a connect timeout counts as "may have
 class _Route:
     """What a pipeline needs of one endpoint on every call, worked out once per base URL."""
 
-    __slots__ = ("has_body", "historical", "instruction", "order", "order_model", "signed", "url")
+    __slots__ = (
+        "decode",
+        "has_body",
+        "historical",
+        "instruction",
+        "order",
+        "order_model",
+        "signed",
+        "url",
+    )
 
     def __init__(self, endpoint: Endpoint[Any], base_url: str) -> None:
         self.signed = endpoint.auth == "signed"
@@ -451,6 +459,13 @@ class _Route:
         self.historical = endpoint.historical_data
         #: The URL without a query (a body's request goes to exactly this).
         self.url = URL(base_url + endpoint.path)
+        #: Reads a 2xx answer when nothing else may be made of it (JSON, never "no content"):
+        #: the decoder itself, without :func:`read_result`'s questions. None otherwise.
+        self.decode = (
+            endpoint.decode_json
+            if endpoint.kind == "json" and not endpoint.allow_no_content
+            else None
+        )
 
 
 # -- the engine ------------------------------------------------------------------------------
@@ -660,11 +675,13 @@ class Pipeline:
             status: int | None = None
             try:
                 status, headers, body, deadline = await self._attempt(
-                    endpoint, route, prepared, session, timeout
+                    endpoint, route, prepared, session, timeout, waited=attempt > 1
                 )
                 try:
                     if raw or _CAPTURE.get() is not None:
                         result = self._raw_answer(endpoint, status, headers, body, raw, check)
+                    elif route.decode is not None and check is None:
+                        result = _decode(endpoint, route.decode, body)
                     else:
                         result = read_result(endpoint, status, body, check)
                 except BpxError as exc:
@@ -689,10 +706,14 @@ class Pipeline:
         prepared: PreparedRequest,
         session: aiohttp.ClientSession,
         timeout: aiohttp.ClientTimeout,
+        *,
+        waited: bool,
     ) -> tuple[int, Mapping[str, str], bytes, int | None]:
         """Wait for the budget, then a connection slot; sign; send; read the bounded answer.
 
         Neither wait awaits anything when the budget and a slot are free (the common case).
+        ``waited``: the caller awaited something since it found the client open (a retry's
+        backoff), so it may have been closed meanwhile.
         """
         method, path = prepared.method, prepared.path
         limiter = self.limiter
@@ -700,11 +721,14 @@ class Pipeline:
             delay = (limiter.historical if route.historical else limiter.standard).reserve()
             if delay > 0.0:
                 await limiter.wait(delay, route.historical)
+                waited = True
         if route.signed and self.server_clock.due():
             await self._resync("periodic", quiet=True)  # before taking a slot: it needs one
+            waited = True
         gate = self.session.gate
         assert gate is not None
         if not gate.try_acquire():
+            waited = True
             pool_wait = timeout.connect or DEFAULT_CONNECT_TIMEOUT
             if not await gate.acquire(pool_wait):
                 raise self._tag(
@@ -719,7 +743,7 @@ class Pipeline:
                     None,
                 )
         try:
-            if session.closed or self.closed:  # closed while this request waited: never sent
+            if waited and (session.closed or self.closed):  # closed meanwhile: never sent
                 raise ClientClosedError(f"{method} {path}: not sent: the client was closed")
             # Signed only now, when the request can go out: the timestamp is never stale.
             deadline: int | None = None
@@ -1083,6 +1107,14 @@ def read_result(endpoint: Endpoint[T], status: int, body: bytes, check: Check | 
         if complaint is not None:
             raise _unexpected(endpoint, body, complaint)
     return result  # type: ignore[no-any-return]
+
+
+def _decode(endpoint: Endpoint[Any], decode: Callable[[bytes], Any], body: bytes) -> Any:
+    """A JSON answer read by ``decode`` (the endpoint's decoder), as in :func:`read_result`."""
+    try:
+        return decode(body)
+    except ValidationError as exc:
+        raise _unexpected(endpoint, body, _describe(exc)) from None
 
 
 def _unexpected(endpoint: Endpoint[Any], body: bytes, problem: str) -> ResponseValidationError:

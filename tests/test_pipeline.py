@@ -71,6 +71,21 @@ async def test_a_request_waiting_for_its_budget_when_the_client_closes_is_not_se
     assert [r.path for r in fx.requests].count("/api/v1/ping") == 1
 
 
+async def test_a_retry_whose_client_closed_during_its_backoff_is_not_sent(
+    fx: FakeExchange,
+) -> None:
+    # No limiter, so the only wait before the second attempt is the 429's Retry-After sleep.
+    fx.faults.add("rate_limit", path="/api/v1/ping", retry_after=1.0)
+    client = AsyncClient(base_url=fx.base_url, rate_limiter=False)
+    waiting = asyncio.create_task(client.system.ping())
+    await asyncio.sleep(0.4)  # the answer (429) is in; the retry sleeps until about 1 s
+    assert [r.path for r in fx.requests] == ["/api/v1/ping"]
+    await client.aclose()
+    with pytest.raises(ClientClosedError, match="not sent"):
+        await asyncio.wait_for(waiting, 5)
+    assert [r.path for r in fx.requests].count("/api/v1/ping") == 1
+
+
 # --- raw responses --------------------------------------------------------------------------
 
 

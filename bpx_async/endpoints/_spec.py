@@ -114,7 +114,8 @@ class Endpoint(Generic[T]):
                 and issubclass(response, BaseModel)
                 else None
             )
-            decode = self._decoders["json"] = fast or self.response_adapter.validate_json
+            # The adapter's core validator itself: TypeAdapter.validate_json only forwards to it.
+            decode = self._decoders["json"] = fast or self.response_adapter.validator.validate_json
         return decode
 
     @property
