@@ -393,6 +393,115 @@ def _workloads(
     return workloads
 
 
+def _ladder(bare: _Bare, client: AsyncClient, scale: float) -> list[_Workload]:
+    """Where bpx_async's time goes: bare aiohttp, then one layer of the SDK more on each rung.
+
+    Each rung does what the one above it does plus one step of a real call, using the client's
+    own session, decoder, cache, limiter and connection gate; the last rung is the real call.
+    """
+    from .endpoints import markets as market_endpoints
+    from .endpoints import orders as order_endpoints
+
+    pipeline = client._pipeline  # the engine's parts, taken one at a time
+    session = pipeline.session.get()
+    timeout = pipeline.timeout
+    ticker_params = {"symbol": SYMBOL}
+    ticker_url = client.prepare(market_endpoints.TICKER, ticker_params).url
+    decode_ticker = market_endpoints.TICKER.decode_json
+    order_url = pipeline.base_url + order_endpoints.EXECUTE.path
+    order_params = {
+        "symbol": SYMBOL,
+        "side": "Bid",
+        "order_type": "Limit",
+        "price": "150.25",
+        "quantity": "1.5",
+        "time_in_force": "GTC",
+    }
+    decode_order = order_endpoints.EXECUTE.decode_json
+    signer = pipeline.signer
+    assert signer is not None
+
+    def ticker_rung(decode: bool, cache: bool, gate: bool) -> Call:
+        async def call() -> object:
+            url = ticker_url
+            if cache:
+                url = client.prepare(market_endpoints.TICKER, ticker_params).url
+            slot = pipeline.session.gate
+            if gate:
+                assert pipeline.limiter is not None and slot is not None
+                pipeline.limiter.standard.reserve()
+                slot.try_acquire()
+            try:
+                response = await session.request(
+                    "GET", url, timeout=timeout, allow_redirects=False
+                )
+                try:
+                    body = await response.read()
+                finally:
+                    response.release()
+            finally:
+                if gate and slot is not None:
+                    slot.release()
+            return decode_ticker(body) if decode else json.loads(body)
+
+        return call
+
+    def order_rung(decode: bool, prepare: bool) -> Call:
+        async def call() -> object:
+            if prepare:
+                prepared = client.prepare(order_endpoints.EXECUTE, dict(order_params))
+                body, params = prepared.body, prepared.signed_params
+            else:
+                body, params = json.dumps(_ORDER, separators=(",", ":")).encode(), _ORDER
+            headers = signer.sign(
+                "orderExecute", params, timestamp=time.time_ns() // 1_000_000, window=_WINDOW_MS
+            )
+            headers["Content-Type"] = "application/json; charset=utf-8"
+            response = await session.request(
+                "POST", order_url, data=body, headers=headers, timeout=timeout
+            )
+            try:
+                answer = await response.read()
+            finally:
+                response.release()
+            return decode_order(answer) if decode else json.loads(answer)
+
+        return call
+
+    def ticker() -> Awaitable[object]:
+        return client.markets.ticker(SYMBOL)
+
+    def order() -> Awaitable[object]:
+        return client.orders.execute(
+            SYMBOL, "Bid", "Limit", price="150.25", quantity="1.5", time_in_force="GTC"
+        )
+
+    ticker_rungs: dict[str, Call] = {
+        "aiohttp": bare.get("/api/v1/ticker", f"symbol={SYMBOL}"),
+        "+SDK session, URL": ticker_rung(decode=False, cache=False, gate=False),
+        "+Ticker model": ticker_rung(decode=True, cache=False, gate=False),
+        "+prepared cache": ticker_rung(decode=True, cache=True, gate=False),
+        "+limiter, gate": ticker_rung(decode=True, cache=True, gate=True),
+        "bpx_async": ticker,
+    }
+    return [
+        _Workload("ladder ticker c=50", 50, max(1, round(5000 * scale)), dict(ticker_rungs)),
+        _Workload("ladder ticker c=1", 1, max(1, round(3000 * scale)), dict(ticker_rungs)),
+        _Workload(
+            "ladder order c=50",
+            50,
+            max(1, round(3000 * scale)),
+            {
+                "aiohttp+Signer": bare.signed_order(),
+                "+SDK session": order_rung(decode=False, prepare=False),
+                "+PlacedOrder model": order_rung(decode=True, prepare=False),
+                "+validated body": order_rung(decode=True, prepare=True),
+                "bpx_async": order,
+            },
+        ),
+    ]
+
+
 async def _drive(call: Call, requests: int, concurrency: int) -> tuple[float, float]:
     """Run ``requests`` calls on ``concurrency`` tasks: (wall seconds, client CPU seconds)."""
     left = requests
@@ -449,8 +558,9 @@ def _report(workloads: list[_Workload], out: TextIO) -> None:
         "first client of the workload) in the same repeat; CPU ratio = the reference's client\n"
         "CPU per request over this client's (steadier than req/s on a busy machine).\n\n"
     )
+    width = max(16, *(len(w.name) + 1 for w in workloads))
     header = (
-        f"{'workload':<16}{'client':<24}{'req/s':>20}{'CPU us/req':>20}"
+        f"{'workload':<{width}}{'client':<24}{'req/s':>20}{'CPU us/req':>20}"
         f"{'ratio':>20}{'CPU ratio':>20}  target"
     )
     out.write(header + "\n" + "-" * len(header) + "\n")
@@ -469,7 +579,7 @@ def _report(workloads: list[_Workload], out: TextIO) -> None:
                     verdict = "ok" if statistics.median(ratios) >= workload.target else "BELOW"
                     target = f">={workload.target:.2f} {verdict}"
             out.write(
-                f"{workload.name:<16}{name:<24}{_spread(rates, '.0f'):>20}"
+                f"{workload.name:<{width}}{name:<24}{_spread(rates, '.0f'):>20}"
                 f"{_spread(cpus, '.0f'):>20}{ratio:>20}{cpu_ratio:>20}  {target}\n"
             )
     out.write("\n")
@@ -486,9 +596,11 @@ async def run(
     scale: float = 1.0,
     only: Sequence[str] = (),
     counts: dict[str, int] | None = None,
+    ladder: bool = False,
     out: TextIO | None = None,
 ) -> None:
-    """Measure every workload (or those whose name starts with one of ``only``) and print."""
+    """Measure every workload (or those whose name starts with one of ``only``) and print;
+    with ``ladder``, the rungs from bare aiohttp to bpx_async instead (see :func:`_ladder`)."""
     out = sys.stdout if out is None else out
     signer = Signer.from_secret(_fresh_secret())
     connector = aiohttp.TCPConnector(limit=100)
@@ -503,11 +615,10 @@ async def run(
         ) as client,
     ):
         bare = _Bare(session, base_url, signer)
-        workloads = [
-            w
-            for w in _workloads(bare, client, scale, counts)
-            if not only or w.name.startswith(tuple(only))
-        ]
+        candidates = (
+            _ladder(bare, client, scale) if ladder else _workloads(bare, client, scale, counts)
+        )
+        workloads = [w for w in candidates if not only or w.name.startswith(tuple(only))]
         await _measure(workloads, repeats, out)
     _report(workloads, out)
 
@@ -540,6 +651,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--repeats", type=int, default=3, help="runs of every client (default 3)")
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every request count")
     parser.add_argument("--only", action="append", default=[], help="workload name prefix")
+    parser.add_argument(
+        "--ladder",
+        action="store_true",
+        help="where the time goes: bare aiohttp, then one SDK layer more per row",
+    )
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve:
@@ -551,7 +667,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(f"bpx_async bench on {_machine()}")
     with _ServerProcess() as server:
         print(f"server: child process at {server.base_url}; {args.repeats} repeats")
-        asyncio.run(run(server.base_url, repeats=args.repeats, scale=scale, only=args.only))
+        asyncio.run(
+            run(
+                server.base_url,
+                repeats=args.repeats,
+                scale=scale,
+                only=args.only,
+                ladder=args.ladder,
+            )
+        )
 
 
 if __name__ == "__main__":

@@ -35,6 +35,37 @@ def test_bench_runs_against_its_child_server_and_prints_every_workload_and_clien
     assert len(verdicts) == 4
 
 
+_LADDER = {
+    "ladder ticker c=50": (
+        "aiohttp",
+        "+SDK session, URL",
+        "+Ticker model",
+        "+prepared cache",
+        "+limiter, gate",
+        "bpx_async",
+    ),
+    "ladder order c=50": (
+        "aiohttp+Signer",
+        "+SDK session",
+        "+PlacedOrder model",
+        "+validated body",
+        "bpx_async",
+    ),
+}
+
+
+def test_the_ladder_prints_one_row_per_layer_from_bare_aiohttp_to_bpx_async(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    bench.main(["--ladder", "--repeats", "1", "--scale", "0.002"])
+    lines = capsys.readouterr().out.splitlines()
+    for workload, rungs in _LADDER.items():
+        printed = [line[19:43].strip() for line in lines if line.startswith(workload + " ")]
+        assert printed == list(rungs), workload
+    assert any(line.startswith("ladder ticker c=1 ") for line in lines)
+    assert not any(line.rstrip().endswith(("ok", "BELOW")) for line in lines)  # no targets
+
+
 def test_bench_refuses_a_repeat_count_below_one() -> None:
     with pytest.raises(SystemExit):
         bench.main(["--repeats", "0"])
