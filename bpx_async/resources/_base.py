@@ -7,7 +7,7 @@ A resource method is declared once, as its typed signature and docstring::
         \"\"\"Order-book snapshot of one market.\"\"\"
 
 :func:`operation` supplies the body: the call's arguments, named as the request model's fields,
-become the parameters of ``client.request(endpoint, params)``. The endpoint record ties the
+become the parameters of the client's ``request(endpoint, params)``. The endpoint record ties the
 return annotation to the response type, so mypy refuses a method that promises another type.
 """
 
@@ -41,79 +41,74 @@ class Resource:
         self._client = client
 
 
-class _Binding:
-    """How one method's arguments become request parameters, worked out once at decoration.
+#: Names the generated bodies use; a parameter can't take them (they start with ``_bpx_``).
+_ENDPOINT, _PARAMS, _PAGER = "_bpx_endpoint", "_bpx_params", "_bpx_pager"
 
-    Python's own argument checks are reproduced (too many positional arguments, unknown or
-    repeated keywords, missing required ones raise ``TypeError``) without binding an
-    ``inspect.Signature`` on every call. An omitted argument whose default is None is left out
-    (the pipeline sends no None); any other default is filled in.
+
+def _compile(
+    func: Callable[..., Any],
+    endpoint: Endpoint[Any],
+    renames: Mapping[str, str],
+    *,
+    paged: bool,
+) -> Callable[..., Any]:
+    """The body of a signature-only method, written as Python source and compiled once.
+
+    The generated method has the declared parameters (defaults included, annotations left to
+    ``__wrapped__``), so Python itself binds every call: wrong arguments raise the interpreter's
+    own ``TypeError``, and a call costs no ``*args``/``**kwargs`` packing and no binding loop
+    (the way ``dataclasses`` writes ``__init__``). A parameter whose default is None is sent only
+    when it is not None (the pipeline sends no None anyway); every other one always is, under its
+    request-model field name (``renames`` maps a parameter to another field).
     """
-
-    __slots__ = (
-        "defaults",
-        "keyword",
-        "positional",
-        "qualname",
-        "renamed",
-        "required",
-        "required_set",
-        "wire",
-    )
-
-    def __init__(self, func: Callable[..., Any], renames: Mapping[str, str]) -> None:
-        self.qualname = func.__qualname__
-        params = list(inspect.signature(func).parameters.values())[1:]  # without self
-        names = [p.name for p in params]
-        for p in params:
-            if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
-                raise TypeError(f"{self.qualname}: *args/**kwargs hide the parameters")
-        unknown = set(renames) - set(names)
-        if unknown:
-            raise TypeError(f"{self.qualname}: renames name no parameter: {sorted(unknown)}")
-        self.positional = tuple(
-            p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-        )
-        self.keyword = frozenset(p.name for p in params if p.kind != p.POSITIONAL_ONLY)
-        self.required = tuple(p.name for p in params if p.default is p.empty)
-        self.required_set = frozenset(self.required)
-        self.defaults = {
-            p.name: p.default for p in params if p.default is not p.empty and p.default is not None
-        }
-        self.wire = {name: renames.get(name, name) for name in names}
-        self.renamed = bool(renames)
-
-    def params(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
-        """The request parameters of one call, keyed by request-model field."""
-        positional = self.positional
-        if len(args) > len(positional):
-            raise TypeError(
-                f"{self.qualname}() takes {len(positional)} positional argument(s) "
-                f"but {len(args)} were given"
-            )
-        # zip stops at the shorter on purpose (omitted arguments); without the strict= keyword,
-        # whose parsing costs a third of this line.
-        values = dict(zip(positional, args))  # noqa: B905
-        if kwargs:
-            keyword = self.keyword
-            for name, value in kwargs.items():
-                if name not in keyword:
-                    raise TypeError(
-                        f"{self.qualname}() got an unexpected keyword argument {name!r}"
-                    )
-                if name in values:
-                    raise TypeError(f"{self.qualname}() got multiple values for argument {name!r}")
-                values[name] = value
-        if self.defaults:
-            for name, default in self.defaults.items():
-                values.setdefault(name, default)
-        if not values.keys() >= self.required_set:
-            missing = next(name for name in self.required if name not in values)
-            raise TypeError(f"{self.qualname}() missing required argument {missing!r}")
-        if not self.renamed:
-            return values
-        wire = self.wire
-        return {wire[name]: value for name, value in values.items()}
+    qualname = func.__qualname__
+    params = list(inspect.signature(func).parameters.values())
+    if not params or params[0].kind not in (
+        params[0].POSITIONAL_ONLY,
+        params[0].POSITIONAL_OR_KEYWORD,
+    ):
+        raise TypeError(f"{qualname}: the first parameter must be the resource (self)")
+    this, params = params[0].name, params[1:]
+    for p in params:
+        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+            raise TypeError(f"{qualname}: *args/**kwargs hide the parameters")
+        if p.name.startswith("_bpx_"):
+            raise TypeError(f"{qualname}: parameter names starting with _bpx_ are reserved")
+    unknown = set(renames) - {p.name for p in params}
+    if unknown:
+        raise TypeError(f"{qualname}: renames name no parameter: {sorted(unknown)}")
+    namespace: dict[str, Any] = {_ENDPOINT: endpoint, _PAGER: AsyncPager}
+    signature = [this]
+    slash_at = 0  # after the last positional-only parameter, if any
+    always: list[str] = []
+    if_given: list[str] = []
+    for index, p in enumerate(params):
+        if p.kind is p.KEYWORD_ONLY and "*" not in signature:
+            signature.append("*")
+        text = p.name
+        if p.default is not p.empty:
+            namespace[f"_bpx_default{index}"] = p.default
+            text += f"=_bpx_default{index}"
+        signature.append(text)
+        if p.kind is p.POSITIONAL_ONLY:
+            slash_at = len(signature)
+        (if_given if p.default is None else always).append(p.name)
+    if slash_at:
+        signature.insert(slash_at, "/")
+    wire = {p.name: renames.get(p.name, p.name) for p in params}
+    body = [f"{_PARAMS} = {{{', '.join(f'{wire[n]!r}: {n}' for n in always)}}}"]
+    for name in if_given:
+        body += [f"if {name} is not None:", f"    {_PARAMS}[{wire[name]!r}] = {name}"]
+    if paged:
+        head = f"def {func.__name__}({', '.join(signature)}):"
+        body.append(f"return {_PAGER}({this}._client, {_ENDPOINT}, {_PARAMS})")
+    else:
+        head = f"async def {func.__name__}({', '.join(signature)}):"
+        body.append(f"return await {this}._client._pipeline.request({_ENDPOINT}, {_PARAMS})")
+    source = "\n    ".join([head, *body]) + "\n"
+    exec(compile(source, f"<bpx_async operation {qualname}>", "exec"), namespace)
+    method: Callable[..., Any] = namespace[func.__name__]
+    return method
 
 
 def _link_docs(method: Callable[..., Any], endpoint: Endpoint[Any]) -> None:
@@ -147,11 +142,7 @@ def operation(
     def decorate(
         func: Callable[Concatenate[R, P], Coroutine[Any, Any, T]],
     ) -> Callable[Concatenate[R, P], Coroutine[Any, Any, T]]:
-        binding = _Binding(func, renames)
-
-        async def method(resource: Resource, /, *args: Any, **kwargs: Any) -> Any:
-            return await resource._client.request(endpoint, binding.params(args, kwargs))
-
+        method = _compile(func, endpoint, renames, paged=False)
         functools.update_wrapper(method, func)
         _link_docs(method, endpoint)
         return method
@@ -171,13 +162,10 @@ def paginated(
     def decorate(
         func: Callable[Concatenate[R, P], AsyncPager[T]],
     ) -> Callable[Concatenate[R, P], AsyncPager[T]]:
-        binding = _Binding(func, renames)
-        if "limit" not in binding.wire.values() or "offset" not in binding.wire.values():
-            raise TypeError(f"{binding.qualname}: a paged method takes limit and offset")
-
-        def method(resource: Resource, /, *args: Any, **kwargs: Any) -> AsyncPager[T]:
-            return AsyncPager(resource._client, endpoint, binding.params(args, kwargs))
-
+        fields = {renames.get(name, name) for name in inspect.signature(func).parameters}
+        if not {"limit", "offset"} <= fields:
+            raise TypeError(f"{func.__qualname__}: a paged method takes limit and offset")
+        method = _compile(func, endpoint, renames, paged=True)
         functools.update_wrapper(method, func)
         _link_docs(method, endpoint)
         return method

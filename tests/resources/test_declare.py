@@ -16,7 +16,7 @@ from bpx_async.endpoints import markets as market_endpoints
 from bpx_async.models.history import OrderFill
 from bpx_async.models.markets import Depth, DepthRequest
 from bpx_async.resources import AsyncPager
-from bpx_async.resources._base import Resource, _Binding, operation, paginated
+from bpx_async.resources._base import Resource, operation, paginated
 
 DEPTH = market_endpoints.DEPTH
 FILLS = history_endpoints.FILLS
@@ -27,6 +27,7 @@ class RecordingClient:
 
     def __init__(self) -> None:
         self.calls: list[tuple[Endpoint[Any], dict[str, Any]]] = []
+        self._pipeline = self  # resource methods call the client's engine directly
 
     async def request(self, endpoint: Endpoint[Any], params: dict[str, Any]) -> Any:
         self.calls.append((endpoint, params))
@@ -82,8 +83,8 @@ async def test_a_non_none_default_is_filled_in_and_can_be_overridden(
 @pytest.mark.parametrize(
     ("args", "kwargs", "message"),
     [
-        ((), {}, "missing required argument 'symbol'"),
-        (("SOL_USDC", 5), {}, "takes 1 positional argument"),
+        ((), {}, "missing 1 required positional argument: 'symbol'"),
+        (("SOL_USDC", 5), {}, "takes 2 positional arguments but 3 were given"),
         (("SOL_USDC",), {"symbol": "BTC_USDC"}, "multiple values for argument 'symbol'"),
         (("SOL_USDC",), {"limit": 5}, "unexpected keyword argument 'limit'"),
     ],
@@ -156,6 +157,10 @@ async def _shape(self: Any, a: int, b: int = 2, *, c: int, d: int | None = None)
     """Two required parameters (one keyword-only), a non-None default and a None default."""
 
 
+class _Shaped(Resource):
+    shape = operation(DEPTH)(_shape)
+
+
 @pytest.mark.parametrize(
     ("args", "kwargs"),
     [
@@ -171,24 +176,50 @@ async def _shape(self: Any, a: int, b: int = 2, *, c: int, d: int | None = None)
         ((1,), {"c": 3, "e": 0}),
         ((1,), {"e": 0, "a": 1}),
         ((1,), {"c": 3, "d": None}),
+        ((None,), {"c": None, "b": None}),
     ],
 )
-def test_binding_accepts_and_refuses_exactly_what_python_binding_does(
+async def test_a_generated_method_binds_exactly_as_its_declared_signature(
     args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> None:
-    binding = _Binding(_shape, {})
-    signature = inspect.signature(_shape)
+    client = RecordingClient()
+    shaped = _Shaped(client)  # type: ignore[arg-type]
     try:
-        bound = signature.bind(None, *args, **kwargs)
+        bound = inspect.signature(_shape).bind(None, *args, **kwargs)
     except TypeError:
         with pytest.raises(TypeError):
-            binding.params(args, kwargs)
+            await shaped.shape(*args, **kwargs)
+        assert client.calls == []
         return
-    given = dict(bound.arguments)
     bound.apply_defaults()
+    # Sent: every argument, except one whose default is None while it is None.
+    defaults = {n: p.default for n, p in inspect.signature(_shape).parameters.items()}
     expected = {
         name: value
         for name, value in bound.arguments.items()
-        if name != "self" and (name in given or value is not None)
+        if name != "self" and not (defaults[name] is None and value is None)
     }
-    assert binding.params(args, kwargs) == expected
+    await shaped.shape(*args, **kwargs)
+    assert client.calls == [(DEPTH, expected)]
+
+
+def test_a_positional_only_declaration_stays_positional_only() -> None:
+    class Strict(Resource):
+        @operation(DEPTH)
+        async def depth(self, symbol: str, /, *, limit: int | None = None) -> Depth:
+            """Symbol by position only."""
+
+    client = RecordingClient()
+    method = Strict(client).depth  # type: ignore[arg-type]
+    assert str(inspect.signature(method)).startswith("(symbol: 'str', /, *, limit: ")
+    with pytest.raises(TypeError, match="positional-only"):
+        method(symbol="SOL_USDC").close()  # type: ignore[call-arg]
+
+
+def test_a_parameter_named_like_the_generated_code_is_refused_at_declaration() -> None:
+    with pytest.raises(TypeError, match="reserved"):
+
+        class Clashing(Resource):
+            @operation(DEPTH)
+            async def depth(self, _bpx_params: str) -> Depth:
+                """Takes a reserved name."""
