@@ -671,7 +671,10 @@ class Pipeline:
             self.auth_headers(endpoint, prepared, 0)  # raises CredentialsError, nothing sent
         if self.closed:
             raise ClientClosedError("this AsyncClient view is closed")
-        session = self.session.get()
+        shared = self.session
+        session = shared.session
+        if session is None or shared.closed or shared.loop is not asyncio.get_running_loop():
+            session = shared.get()  # creates the session, or raises what is wrong
         retries = self.retry.max_retries if max_retries is None else max_retries
         timeout = self.timeout if timeout is None else timeout
         method, path = prepared.method, prepared.path
@@ -725,12 +728,12 @@ class Pipeline:
                         )
                         try:
                             status = response.status
-                            length = response.content_length
-                            if length is not None and length <= self.max_response_bytes:
+                            answer_headers: Mapping[str, str] = response.headers
+                            length = answer_headers.get("Content-Length")
+                            if length is not None and int(length) <= self.max_response_bytes:
                                 body = await response.read()
                             else:
                                 body = await self._read_body(response, length, prepared, deadline)
-                            answer_headers: Mapping[str, str] = response.headers
                         finally:
                             response.release()
                     except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
@@ -793,7 +796,7 @@ class Pipeline:
     async def _read_body(
         self,
         response: aiohttp.ClientResponse,
-        length: int | None,
+        length: str | None,
         prepared: PreparedRequest,
         deadline: int | None,
     ) -> bytes:
