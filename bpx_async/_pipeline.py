@@ -709,8 +709,14 @@ class Pipeline:
                     # Signed only now, when the request can go out: the timestamp is never stale.
                     headers: dict[str, str] | None = None  # None: aiohttp merges no headers
                     if route.signed:
-                        timestamp = self.now_ms()
-                        headers = self.auth_headers(endpoint, prepared, timestamp)
+                        assert self.signer is not None and route.instruction is not None
+                        timestamp = self.clock() + self.server_clock.offset_ms  # now_ms()
+                        headers = self.signer.sign(
+                            route.instruction,
+                            prepared.signed_params,
+                            timestamp=timestamp,
+                            window=self.window,
+                        )
                         deadline = timestamp + self.window
                     if prepared.body is not None:
                         headers = headers or {}

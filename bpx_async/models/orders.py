@@ -103,26 +103,30 @@ class OrderExecuteRequest(RequestModel):
 
     @model_validator(mode="after")
     def _check_order_shape(self) -> OrderExecuteRequest:
-        if (self.trigger_price is None) != (self.trigger_quantity is None):
+        # Read from __dict__: this runs on every order, and attribute access costs more.
+        fields = self.__dict__
+        trigger_quantity = fields["trigger_quantity"]
+        if (fields["trigger_price"] is None) != (trigger_quantity is None):
             raise ValueError("trigger_price and trigger_quantity go together: give both or neither")
         # A trigger order is sized by trigger_quantity (ccxt sends it instead of quantity).
-        sized_by_trigger = self.trigger_quantity is not None
-        if self.order_type is OrderType.LIMIT:
-            if self.price is None:
+        sized_by_trigger = trigger_quantity is not None
+        quantity, quote_quantity = fields["quantity"], fields["quote_quantity"]
+        if fields["order_type"] is OrderType.LIMIT:
+            if fields["price"] is None:
                 raise ValueError("a Limit order needs a price")
-            if self.quantity is None and not sized_by_trigger:
+            if quantity is None and not sized_by_trigger:
                 raise ValueError("a Limit order needs a quantity")
-            if self.quote_quantity is not None:
+            if quote_quantity is not None:
                 raise ValueError(
                     "quote_quantity is for Market orders; a Limit order takes quantity"
                 )
         else:
-            if self.quantity is not None and self.quote_quantity is not None:
+            if quantity is not None and quote_quantity is not None:
                 raise ValueError("a Market order takes quantity or quote_quantity, not both")
-            if self.quantity is None and self.quote_quantity is None and not sized_by_trigger:
+            if quantity is None and quote_quantity is None and not sized_by_trigger:
                 raise ValueError("a Market order needs quantity or quote_quantity")
         for dependant, trigger in _NEEDS_TRIGGER:
-            if getattr(self, dependant) is not None and getattr(self, trigger) is None:
+            if fields[dependant] is not None and fields[trigger] is None:
                 raise ValueError(f"{dependant} needs {trigger}")
         return self
 
