@@ -8,37 +8,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import timeit
 from typing import Any
 
 from bpx_async import AsyncClient
+from bpx_async.bench import ORDER_PARAMS, _bodies
 from bpx_async.endpoints import markets as mk
 from bpx_async.endpoints import orders as od
 from bpx_async.signing import Signer
 
-TICKER_BODY = json.dumps(
-    {
-        "symbol": "SOL_USDC",
-        "firstPrice": "148.10",
-        "lastPrice": "150.50",
-        "priceChange": "2.40",
-        "priceChangePercent": "0.0162",
-        "high": "151.00",
-        "low": "147.90",
-        "volume": "12345.67",
-        "quoteVolume": "1850000.12",
-        "trades": "4321",
-    }
-).encode()
-ORDER = {
-    "symbol": "SOL_USDC",
-    "side": "Bid",
-    "order_type": "Limit",
-    "price": "150.25",
-    "quantity": "1.5",
-    "time_in_force": "GTC",
-}
+TICKER_BODY = _bodies()["/api/v1/ticker"]
 
 
 def _per_call(stmt: Any, number: int = 20000) -> float:
@@ -69,7 +48,9 @@ async def main() -> None:
                 )
             ),
             "prepare ticker (cached)": lambda: pipeline.prepare(mk.TICKER, {"symbol": "SOL_USDC"}),
-            "prepare order (validate + dump)": lambda: pipeline.prepare(od.EXECUTE, dict(ORDER)),
+            "prepare order (validate + dump)": lambda: pipeline.prepare(
+                od.EXECUTE, dict(ORDER_PARAMS)
+            ),
             "decode ticker answer": lambda: mk.TICKER.decode_json(TICKER_BODY),
         }
         for name, stmt in rows.items():

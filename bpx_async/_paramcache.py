@@ -32,17 +32,17 @@ def cache_key(params: Any) -> tuple[Any, ...] | None:
     ``params`` is the plain dict a resource method builds (or None for no parameters); any other
     object (a request model, a list for a batch) is not cached.
     """
-    if not params:
-        return () if params is None or type(params) is dict else None
+    if params is None:
+        return ()
     if type(params) is not dict:
         return None
-    kinds = tuple(map(type, params.values()))
-    if not _PLAIN.issuperset(kinds) and not all(
-        kind in _PLAIN or issubclass(kind, Enum) for kind in kinds
-    ):
-        return None
-    # The names and values in order, then their exact types: equal keys, same wire bytes.
-    return (*params.items(), kinds)
+    key: list[Any] = []
+    for name, value in params.items():
+        kind = type(value)
+        if kind not in _PLAIN and not isinstance(value, Enum):
+            return None
+        key.append((name, kind, value))
+    return tuple(key)
 
 
 class PreparedCache(Generic[V]):

@@ -43,7 +43,16 @@ _ROWS = 1000
 _WINDOW_MS = 5000
 #: Slices per repeat: each client runs its share of a repeat in this many alternating turns.
 _SLICES = 10
-# The order the bench places (never verified by the bench server).
+#: The order the bench places, as resource-method arguments (request-model field names).
+ORDER_PARAMS = {
+    "symbol": SYMBOL,
+    "side": "Bid",
+    "order_type": "Limit",
+    "price": "150.25",
+    "quantity": "1.5",
+    "time_in_force": "GTC",
+}
+# The same order on the wire, as the bare signing loop sends it (never verified by the server).
 _ORDER = {
     "symbol": SYMBOL,
     "side": "Bid",
@@ -409,14 +418,6 @@ def _ladder(bare: _Bare, client: AsyncClient, scale: float) -> list[_Workload]:
     ticker_url = client.prepare(market_endpoints.TICKER, ticker_params).url
     decode_ticker = market_endpoints.TICKER.decode_json
     order_url = pipeline.base_url + order_endpoints.EXECUTE.path
-    order_params = {
-        "symbol": SYMBOL,
-        "side": "Bid",
-        "order_type": "Limit",
-        "price": "150.25",
-        "quantity": "1.5",
-        "time_in_force": "GTC",
-    }
     decode_order = order_endpoints.EXECUTE.decode_json
     signer = pipeline.signer
     assert signer is not None
@@ -449,7 +450,7 @@ def _ladder(bare: _Bare, client: AsyncClient, scale: float) -> list[_Workload]:
     def order_rung(decode: bool, prepare: bool) -> Call:
         async def call() -> object:
             if prepare:
-                prepared = client.prepare(order_endpoints.EXECUTE, dict(order_params))
+                prepared = client.prepare(order_endpoints.EXECUTE, dict(ORDER_PARAMS))
                 body, params = prepared.body, prepared.signed_params
             else:
                 body, params = json.dumps(_ORDER, separators=(",", ":")).encode(), _ORDER
