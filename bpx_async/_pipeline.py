@@ -3,7 +3,8 @@ validate the response.
 
 :class:`Pipeline` holds everything a request needs (session, signer, URL, window, timeout, clock)
 and imports no resource: the facade in ``client.py`` builds one per client and per
-``with_options`` view, and resource methods reach it through ``AsyncClient.request``.
+``with_options`` view; resource methods await its :meth:`Pipeline.request` directly (the
+client's ``request`` is the same call for code outside the package).
 """
 
 from __future__ import annotations
