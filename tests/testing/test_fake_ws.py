@@ -7,12 +7,19 @@ from decimal import Decimal
 from typing import Any
 
 import aiohttp
+from yarl import URL
 
 from bpx_async.signing import Signer
 from bpx_async.testing import FakeExchange
 
 # Safety net so a broken server fails the test instead of hanging it; never asserted on.
 RECEIVE_TIMEOUT = 5.0
+
+
+def _ws_path(fx: FakeExchange) -> str:
+    """The fake's WebSocket path, relative to the ``http`` fixture's base URL (aiohttp before
+    3.12 refuses an absolute URL on a session that has one)."""
+    return URL(fx.ws_url).path
 
 
 async def receive(ws: aiohttp.ClientWebSocketResponse) -> dict[str, Any]:
@@ -58,7 +65,7 @@ async def test_depth_stream_delivers_contiguous_updates_that_continue_the_rest_s
     fx: FakeExchange, http: aiohttp.ClientSession
 ) -> None:
     trader = account(fx)
-    async with http.ws_connect(fx.ws_url) as ws:
+    async with http.ws_connect(_ws_path(fx)) as ws:
         await subscribe(ws, ["depth.SOL_USDC"])
         async with http.get("/api/v1/depth", params={"symbol": "SOL_USDC"}) as response:
             snapshot = await response.json()
@@ -108,7 +115,7 @@ async def test_trade_and_book_ticker_streams_report_a_taker_fill(
     fx: FakeExchange, http: aiohttp.ClientSession
 ) -> None:
     trader = account(fx)
-    async with http.ws_connect(fx.ws_url) as ws:
+    async with http.ws_connect(_ws_path(fx)) as ws:
         await subscribe(ws, ["trade.SOL_USDC", "bookTicker.SOL_USDC"])
         order = {"symbol": "SOL_USDC", "side": "Ask", "orderType": "Market", "quantity": "1.00"}
         placed = await place(http, fx, trader, order)
@@ -135,7 +142,7 @@ async def test_signed_order_update_subscription_receives_only_its_own_account(
         "quantity": "1.00",
         "clientId": 99,
     }
-    async with http.ws_connect(fx.ws_url) as ws:
+    async with http.ws_connect(_ws_path(fx)) as ws:
         signature = mine.ws_signature(timestamp=fx.now_ms(), window=5000)
         await subscribe(ws, ["account.orderUpdate"], signature)
         await place(http, fx, other, order)
@@ -150,7 +157,7 @@ async def test_symbol_scoped_order_updates_skip_other_markets(
     fx: FakeExchange, http: aiohttp.ClientSession
 ) -> None:
     trader = account(fx)
-    async with http.ws_connect(fx.ws_url) as ws:
+    async with http.ws_connect(_ws_path(fx)) as ws:
         signature = trader.ws_signature(timestamp=fx.now_ms(), window=5000)
         await subscribe(ws, ["account.orderUpdate.SOL_USDC"], signature)
         await place(
@@ -204,7 +211,7 @@ async def test_private_subscription_with_a_bad_signature_gets_an_error_and_no_up
         str(timestamp),
         "5000",
     ]
-    async with http.ws_connect(fx.ws_url) as ws:
+    async with http.ws_connect(_ws_path(fx)) as ws:
         await ws.send_json(
             {"method": "SUBSCRIBE", "params": ["account.orderUpdate"], "signature": forged}
         )
@@ -231,7 +238,7 @@ async def test_private_subscription_with_a_bad_signature_gets_an_error_and_no_up
 async def test_private_subscription_without_signature_is_refused(
     fx: FakeExchange, http: aiohttp.ClientSession
 ) -> None:
-    async with http.ws_connect(fx.ws_url) as ws:
+    async with http.ws_connect(_ws_path(fx)) as ws:
         await ws.send_json({"method": "SUBSCRIBE", "params": ["account.orderUpdate"]})
         error = await receive(ws)
     assert error["id"] is None
@@ -241,7 +248,7 @@ async def test_private_subscription_without_signature_is_refused(
 async def test_invalid_stream_gets_the_backpack_error_frame(
     fx: FakeExchange, http: aiohttp.ClientSession
 ) -> None:
-    async with http.ws_connect(fx.ws_url) as ws:
+    async with http.ws_connect(_ws_path(fx)) as ws:
         await ws.send_json({"method": "SUBSCRIBE", "params": ["depth.NOT_LISTED"]})
         frame = await receive(ws)
     assert frame == {"id": None, "error": {"code": 4006, "message": "Invalid stream"}}
@@ -249,7 +256,7 @@ async def test_invalid_stream_gets_the_backpack_error_frame(
 
 async def test_unsubscribe_stops_a_stream(fx: FakeExchange, http: aiohttp.ClientSession) -> None:
     trader = account(fx)
-    async with http.ws_connect(fx.ws_url) as ws:
+    async with http.ws_connect(_ws_path(fx)) as ws:
         await subscribe(ws, ["trade.SOL_USDC", "trade.BTC_USDC"])
         await ws.send_json({"method": "UNSUBSCRIBE", "params": ["trade.SOL_USDC"]})
         await subscribe(ws, [])
@@ -269,25 +276,27 @@ async def test_unsubscribe_stops_a_stream(fx: FakeExchange, http: aiohttp.Client
     assert frame["stream"] == "trade.BTC_USDC"
 
 
-async def test_stop_closes_open_websockets(http: aiohttp.ClientSession) -> None:
+async def test_stop_closes_open_websockets() -> None:
     exchange = FakeExchange(seed_liquidity=False)
     await exchange.start()
-    try:
-        ws = await http.ws_connect(exchange.ws_url)
-        await subscribe(ws, ["depth.SOL_USDC"])
-        assert exchange.websocket_count == 1
-    finally:
-        await exchange.stop()
-    message = await ws.receive(timeout=RECEIVE_TIMEOUT)
-    assert message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
-    await ws.close()
-    assert ws.closed
+    # A session of its own, without a base URL: this exchange is not the fixture's.
+    async with aiohttp.ClientSession() as http:
+        try:
+            ws = await http.ws_connect(exchange.ws_url)
+            await subscribe(ws, ["depth.SOL_USDC"])
+            assert exchange.websocket_count == 1
+        finally:
+            await exchange.stop()
+        message = await ws.receive(timeout=RECEIVE_TIMEOUT)
+        assert message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
+        await ws.close()
+        assert ws.closed
 
 
 async def test_disconnect_websockets_sends_the_requested_close_code(
     fx: FakeExchange, http: aiohttp.ClientSession
 ) -> None:
-    async with http.ws_connect(fx.ws_url) as ws:
+    async with http.ws_connect(_ws_path(fx)) as ws:
         await subscribe(ws, [])
         assert await fx.disconnect_websockets(code=1012) == 1
         message = await ws.receive(timeout=RECEIVE_TIMEOUT)
@@ -303,7 +312,7 @@ async def test_aggregated_depth_variant_merges_a_period_into_one_contiguous_mess
 ) -> None:
     trader = account(fx)
     fx.ws.depth_period_scale = 0.5  # 100 ms for depth.200ms
-    async with http.ws_connect(fx.ws_url) as ws:
+    async with http.ws_connect(_ws_path(fx)) as ws:
         await subscribe(ws, ["depth.200ms.SOL_USDC"])
         start = int(fx.engine.depth("SOL_USDC")["lastUpdateId"])
         for price in ("145.00", "146.00", "145.00"):
@@ -322,7 +331,7 @@ async def test_ticker_is_pushed_periodically_and_klines_are_built_from_trades(
 ) -> None:
     trader = account(fx)
     fx.ws.ticker_interval = 0.02
-    async with http.ws_connect(fx.ws_url) as ws:
+    async with http.ws_connect(_ws_path(fx)) as ws:
         await subscribe(ws, ["ticker.SOL_USDC", "kline.1m.SOL_USDC"])
         tickers = 0
         while tickers < 2:
@@ -342,7 +351,7 @@ async def test_private_kinds_route_to_the_account_and_its_symbol_streams(
     fx: FakeExchange, http: aiohttp.ClientSession
 ) -> None:
     mine = account(fx)
-    async with http.ws_connect(fx.ws_url) as ws:
+    async with http.ws_connect(_ws_path(fx)) as ws:
         signature = mine.ws_signature(timestamp=fx.now_ms(), window=5000)
         await subscribe(ws, ["account.balanceUpdate", "account.positionUpdate.SOL_USDC_PERP"],
                         signature)
@@ -362,7 +371,7 @@ async def test_position_subscription_starts_with_a_snapshot_without_e(
     fx.ws.position_snapshot = lambda key, symbol: (
         [{"e": "positionOpened", "s": "SOL_USDC_PERP", "q": "1"}] if key == mine.api_key else []
     )
-    async with http.ws_connect(fx.ws_url) as ws:
+    async with http.ws_connect(_ws_path(fx)) as ws:
         signature = mine.ws_signature(timestamp=fx.now_ms(), window=5000)
         await ws.send_json(
             {"method": "SUBSCRIBE", "params": ["account.positionUpdate"], "signature": signature}
@@ -378,19 +387,19 @@ async def test_refused_connections_get_http_503_then_connect(
     fx.ws.refuse(2)
     for _ in range(2):
         try:
-            await http.ws_connect(fx.ws_url)
+            await http.ws_connect(_ws_path(fx))
         except aiohttp.WSServerHandshakeError as refused:
             assert refused.status == 503
         else:  # pragma: no cover
             raise AssertionError("the connection was not refused")
-    async with http.ws_connect(fx.ws_url):
+    async with http.ws_connect(_ws_path(fx)):
         assert fx.ws.connection_attempts == 3
 
 
 async def test_kill_aborts_without_a_close_frame(
     fx: FakeExchange, http: aiohttp.ClientSession
 ) -> None:
-    async with http.ws_connect(fx.ws_url) as ws:
+    async with http.ws_connect(_ws_path(fx)) as ws:
         await subscribe(ws, [])
         assert await fx.ws.kill() == 1
         message = await ws.receive(timeout=RECEIVE_TIMEOUT)
@@ -401,7 +410,7 @@ async def test_stall_stops_data_but_pings_are_still_answered_unless_switched_off
     fx: FakeExchange, http: aiohttp.ClientSession
 ) -> None:
     trader = account(fx)
-    async with http.ws_connect(fx.ws_url, autoping=False) as ws:
+    async with http.ws_connect(_ws_path(fx), autoping=False) as ws:
         await subscribe(ws, ["trade.SOL_USDC"])
         fx.ws.stall()
         await place(http, fx, trader, {"symbol": "SOL_USDC", "side": "Bid", "orderType": "Market",
@@ -423,7 +432,7 @@ async def test_the_hub_records_subscriptions_with_their_signed_timestamps(
     fx: FakeExchange, http: aiohttp.ClientSession
 ) -> None:
     mine = account(fx)
-    async with http.ws_connect(fx.ws_url) as ws:
+    async with http.ws_connect(_ws_path(fx)) as ws:
         timestamp = fx.now_ms()
         await subscribe(ws, ["account.orderUpdate"], mine.ws_signature(timestamp=timestamp,
                                                                       window=5000))
@@ -444,7 +453,7 @@ async def test_bad_signature_error_frame_uses_code_4003(
     timestamp = fx.now_ms()
     forged = [trader.api_key, account(fx).ws_signature(timestamp=timestamp, window=5000)[1],
               str(timestamp), "5000"]
-    async with http.ws_connect(fx.ws_url) as ws:
+    async with http.ws_connect(_ws_path(fx)) as ws:
         await ws.send_json(
             {"method": "SUBSCRIBE", "params": ["account.orderUpdate"], "signature": forged}
         )
@@ -458,7 +467,7 @@ async def test_balance_updates_carry_absolute_balances_after_each_order_event(
     mine = account(fx)
     order = {"symbol": "SOL_USDC", "side": "Bid", "orderType": "Limit", "price": "140.00",
              "quantity": "2.00"}
-    async with http.ws_connect(fx.ws_url) as ws:
+    async with http.ws_connect(_ws_path(fx)) as ws:
         signature = mine.ws_signature(timestamp=fx.now_ms(), window=5000)
         await subscribe(ws, ["account.balanceUpdate"], signature)
         await place(http, fx, mine, order)
@@ -479,7 +488,7 @@ async def test_balance_updates_carry_absolute_balances_after_each_order_event(
 async def test_liquidations_of_every_market_go_to_the_one_liquidation_stream(
     fx: FakeExchange, http: aiohttp.ClientSession
 ) -> None:
-    async with http.ws_connect(fx.ws_url) as ws:
+    async with http.ws_connect(_ws_path(fx)) as ws:
         await subscribe(ws, ["liquidation"])
         fx.ws.publish("liquidation", "SOL_USDC_PERP", {"e": "liquidation", "s": "SOL_USDC_PERP"})
         frame = await receive(ws)
