@@ -699,7 +699,7 @@ class Pipeline:
                 if route.signed and self.server_clock.due():
                     await self._resync("periodic", quiet=True)  # before a slot: it needs one
                     waited = True
-                gate = self.session.gate
+                gate = shared.gate
                 assert gate is not None
                 if not gate.try_acquire():
                     await self._wait_for_slot(gate, timeout, prepared)

@@ -57,33 +57,38 @@ async def test_closing_the_parent_closes_the_shared_session_for_every_view(
         await view.system.ping()
 
 
+async def _close_while_the_second_ping_waits(
+    fx: FakeExchange, client: AsyncClient, waits_for: float
+) -> None:
+    """Start a ping; ``waits_for`` seconds later, with one ping at the exchange and this one
+    waiting to be sent, close the client: the waiting ping fails "not sent", and the exchange
+    never sees a second ping."""
+    waiting = asyncio.create_task(client.system.ping())
+    await asyncio.sleep(waits_for)
+    assert [r.path for r in fx.requests] == ["/api/v1/ping"]
+    await client.aclose()
+    with pytest.raises(ClientClosedError, match="not sent"):
+        await asyncio.wait_for(waiting, 5)
+    assert [r.path for r in fx.requests].count("/api/v1/ping") == 1
+
+
 async def test_a_request_waiting_for_its_budget_when_the_client_closes_is_not_sent(
     fx: FakeExchange,
 ) -> None:
     # 60/min with a burst of 1: the second ping waits about a second for its slot.
     client = AsyncClient(base_url=fx.base_url, rate_limiter=RateLimiter(60, standard_burst=1))
     assert await client.system.ping() == "pong"
-    waiting = asyncio.create_task(client.system.ping())
-    await asyncio.sleep(0.2)
-    await client.aclose()
-    with pytest.raises(ClientClosedError, match="not sent"):
-        await asyncio.wait_for(waiting, 5)
-    assert [r.path for r in fx.requests].count("/api/v1/ping") == 1
+    await _close_while_the_second_ping_waits(fx, client, waits_for=0.2)
 
 
 async def test_a_retry_whose_client_closed_during_its_backoff_is_not_sent(
     fx: FakeExchange,
 ) -> None:
-    # No limiter, so the only wait before the second attempt is the 429's Retry-After sleep.
+    # No limiter, so the only wait before the second attempt is the 429's Retry-After sleep;
+    # after 0.4 s the 429 is in and the retry sleeps until about 1 s.
     fx.faults.add("rate_limit", path="/api/v1/ping", retry_after=1.0)
     client = AsyncClient(base_url=fx.base_url, rate_limiter=False)
-    waiting = asyncio.create_task(client.system.ping())
-    await asyncio.sleep(0.4)  # the answer (429) is in; the retry sleeps until about 1 s
-    assert [r.path for r in fx.requests] == ["/api/v1/ping"]
-    await client.aclose()
-    with pytest.raises(ClientClosedError, match="not sent"):
-        await asyncio.wait_for(waiting, 5)
-    assert [r.path for r in fx.requests].count("/api/v1/ping") == 1
+    await _close_while_the_second_ping_waits(fx, client, waits_for=0.4)
 
 
 # --- raw responses --------------------------------------------------------------------------
