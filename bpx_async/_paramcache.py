@@ -11,7 +11,7 @@ and only types whose equal values have one spelling are accepted: ``str``, ``int
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from enum import Enum
 from typing import Any, Generic, TypeVar
 
@@ -48,13 +48,18 @@ def cache_key(params: Any) -> tuple[Any, ...] | None:
 class PreparedCache(Generic[V]):
     """At most ``maxsize`` entries keyed by (endpoint, :func:`cache_key`); oldest out first."""
 
-    __slots__ = ("_entries", "maxsize")
+    __slots__ = ("_entries", "lookup", "maxsize")
 
     def __init__(self, maxsize: int = DEFAULT_MAXSIZE) -> None:
         if isinstance(maxsize, bool) or not isinstance(maxsize, int) or maxsize < 0:
             raise ValueError("maxsize must be a non-negative integer (0 disables the cache)")
         self.maxsize = maxsize
         self._entries: dict[tuple[Hashable, tuple[Any, ...]], V] = {}
+        #: ``lookup((endpoint, key))``: :meth:`get` as the dict's own method (no Python frame), for
+        #: the pipeline's path of every call. A key of None (not cacheable) is never there.
+        self.lookup: Callable[[tuple[Hashable, tuple[Any, ...] | None]], V | None] = (
+            self._entries.get  # type: ignore[assignment]
+        )
 
     def __len__(self) -> int:
         return len(self._entries)

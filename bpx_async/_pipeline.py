@@ -23,6 +23,7 @@ from typing import Any, Generic, NamedTuple, TypeVar
 
 import aiohttp
 import msgspec
+from aiohttp import hdrs
 from pydantic import BaseModel, ValidationError
 from yarl import URL
 
@@ -81,6 +82,8 @@ _log.addHandler(logging.NullHandler())
 Check = Callable[[Any], "str | None"]
 
 _JSON_CONTENT_TYPE = "application/json; charset=utf-8"
+#: aiohttp's own case-insensitive header key: looked up without folding the case again.
+_CONTENT_LENGTH = hdrs.CONTENT_LENGTH
 
 
 class PreparedRequest(NamedTuple):
@@ -100,6 +103,13 @@ class PreparedRequest(NamedTuple):
     url: URL
     #: The ``clientId`` of each order in the request (for errors a bot reconciles with).
     client_ids: tuple[int, ...] = ()
+
+
+#: Builds a :class:`PreparedRequest` from a tuple of all its fields: ``tuple.__new__`` itself,
+#: without the named tuple's ``__new__`` (a Python function around it).
+_new_prepared: Callable[[type[PreparedRequest], tuple[Any, ...]], PreparedRequest] = (
+    tuple.__new__
+)
 
 
 class RawResponse(Generic[T]):
@@ -438,8 +448,10 @@ class _Route:
         "instruction",
         "order",
         "order_model",
+        "serialize",
         "signed",
         "url",
+        "validate",
     )
 
     def __init__(self, endpoint: Endpoint[Any], base_url: str) -> None:
@@ -456,17 +468,18 @@ class _Route:
             and issubclass(request, BaseModel)
             and "client_id" in request.model_fields
         )
+        adapter = endpoint.request_adapter
+        #: The request adapter's core validator and serializer themselves (None without
+        #: parameters): the TypeAdapter methods only forward their default options.
+        self.validate = None if adapter is None else adapter.validator.validate_python
+        self.serialize = None if adapter is None else adapter.serializer.to_python
         self.has_body = endpoint.has_body
         self.historical = endpoint.historical_data
         #: The URL without a query (a body's request goes to exactly this).
         self.url = URL(base_url + endpoint.path)
-        #: Reads a 2xx answer when nothing else may be made of it (JSON, never "no content"):
-        #: the decoder itself, without :func:`read_result`'s questions. None otherwise.
-        self.decode = (
-            endpoint.decode_json
-            if endpoint.kind == "json" and not endpoint.allow_no_content
-            else None
-        )
+        #: Reads a 200 answer of a JSON operation (which is never "no content"): the decoder
+        #: itself, without :func:`read_result`'s questions. None for other kinds.
+        self.decode = endpoint.decode_json if endpoint.kind == "json" else None
 
 
 # -- the engine ------------------------------------------------------------------------------
@@ -573,17 +586,20 @@ class Pipeline:
         are in ``_paramcache``); requests with a body (orders among them) never are, so a
         generated clientId is never reused.
         """
-        return self._prepared(endpoint, self.routes.get(endpoint) or self._route(endpoint), params)
-
-    def _prepared(self, endpoint: Endpoint[Any], route: _Route, params: Any) -> PreparedRequest:
+        route = self.routes.get(endpoint) or self._route(endpoint)
         if route.has_body:
-            return self._prepare(endpoint, params)
-        key = cache_key(params)
+            return self._prepare(endpoint, route, params)
+        return self._prepared_get(endpoint, route, params, cache_key(params))
+
+    def _prepared_get(
+        self, endpoint: Endpoint[Any], route: _Route, params: Any, key: tuple[Any, ...] | None
+    ) -> PreparedRequest:
+        """A GET's prepared request: from the cache when ``key`` (:func:`cache_key`) is there."""
         if key is None:
-            return self._prepare(endpoint, params)
+            return self._prepare(endpoint, route, params)
         prepared = self.prepared_cache.get(endpoint, key)
         if prepared is None:
-            prepared = self._prepare(endpoint, params)
+            prepared = self._prepare(endpoint, route, params)
             self.prepared_cache.put(endpoint, key, prepared)
         return prepared
 
@@ -591,10 +607,10 @@ class Pipeline:
         route = self.routes[endpoint] = _Route(endpoint, self.base_url)
         return route
 
-    def _prepare(self, endpoint: Endpoint[Any], params: Any) -> PreparedRequest:
-        route = self.routes.get(endpoint) or self._route(endpoint)
-        adapter = endpoint.request_adapter
-        if adapter is None:
+    def _prepare(self, endpoint: Endpoint[Any], route: _Route, params: Any) -> PreparedRequest:
+        validate, serialize = route.validate, route.serialize
+        client_ids: tuple[int, ...] | None = None
+        if validate is None or serialize is None:
             if params:
                 raise RequestValidationError(
                     f"{endpoint.name} takes no parameters", endpoint=endpoint.name
@@ -602,32 +618,42 @@ class Pipeline:
             wire: Any = None
         else:
             generate = self.auto_client_id and route.order
-            if route.order_model and generate and type(params) is dict and _lacks_client_id(params):
+            if (
+                generate
+                and route.order_model
+                and type(params) is dict
+                and "client_id" not in params
+                and "clientId" not in params
+            ):
                 # Drawn before validation, so the model is built once (no copy to add it).
-                params = {**params, "client_id": _new_client_id()}
+                drawn = _new_client_id()
+                params = {**params, "client_id": drawn}
+                client_ids = (drawn,)
                 generate = False
             try:
-                # The adapter's core validator and serializer directly: the TypeAdapter methods
-                # only forward their default options (about 0.6 us an order).
-                model = adapter.validator.validate_python({} if params is None else params)
+                model = validate({} if params is None else params)
             except ValidationError as exc:
                 raise RequestValidationError(
                     f"{endpoint.name}: {_describe(exc)}", endpoint=endpoint.name
                 ) from None
             if generate:
                 model = _with_client_ids(model)  # a model, a list, or clientId=None given
-            wire = adapter.serializer.to_python(
-                model, mode="json", by_alias=True, exclude_none=True
-            )
-        client_ids = _client_ids(wire)
+            wire = serialize(model, mode="json", by_alias=True, exclude_none=True)
+        if client_ids is None:
+            client_ids = _client_ids(wire)
         url = route.url
+        # tuple.__new__ itself: the named tuple's own __new__ is a Python function around it.
         if route.has_body:
             body = None if wire is None else _dump_json(wire)
-            return PreparedRequest(endpoint.method, endpoint.path, [], body, wire, url, client_ids)
+            return _new_prepared(
+                PreparedRequest, (endpoint.method, endpoint.path, [], body, wire, url, client_ids)
+            )
         query = sorted_pairs(wire) if wire else []
         if query:
             url = url.extend_query(query)
-        return PreparedRequest(endpoint.method, endpoint.path, query, None, wire, url, client_ids)
+        return _new_prepared(
+            PreparedRequest, (endpoint.method, endpoint.path, query, None, wire, url, client_ids)
+        )
 
     # -- sign ----------------------------------------------------------------------------
 
@@ -667,7 +693,13 @@ class Pipeline:
         each coroutine and call on its way, and this is the path of every call.
         """
         route = self.routes.get(endpoint) or self._route(endpoint)
-        prepared = self._prepared(endpoint, route, params)
+        if route.has_body:
+            prepared = self._prepare(endpoint, route, params)
+        else:
+            # A repeated GET's prepared request straight from the cache (the common case).
+            key = cache_key(params)
+            cached = self.prepared_cache.lookup((endpoint, key))
+            prepared = cached or self._prepared_get(endpoint, route, params, key)
         if route.signed and self.signer is None:
             self.auth_headers(endpoint, prepared, 0)  # raises CredentialsError, nothing sent
         if self.closed:
@@ -736,7 +768,7 @@ class Pipeline:
                         try:
                             status = response.status
                             answer_headers: Mapping[str, str] = response.headers
-                            length = answer_headers.get("Content-Length")
+                            length = answer_headers.get(_CONTENT_LENGTH)
                             if length is not None and int(length) <= self.max_response_bytes:
                                 body = await response.read()
                             else:
@@ -758,7 +790,7 @@ class Pipeline:
                         result = self._raw_answer(
                             endpoint, status, answer_headers, body, raw, check
                         )
-                    elif route.decode is not None and check is None:
+                    elif status == 200 and route.decode is not None and check is None:
                         result = route.decode(body)
                     else:
                         result = read_result(endpoint, status, body, check)
@@ -1027,11 +1059,6 @@ def _new_client_id() -> int:
         drawn = random.getrandbits(32)  # a sixth of randrange's cost
         if drawn:
             return drawn
-
-
-def _lacks_client_id(params: dict[str, Any]) -> bool:
-    """Whether a parameter dict names no clientId at all (by field name or by alias)."""
-    return "client_id" not in params and "clientId" not in params
 
 
 def _with_client_ids(model: Any) -> Any:

@@ -117,9 +117,9 @@ def seen(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     calls: list[Any] = []
     real = Pipeline._prepare
 
-    def spy(self: Pipeline, endpoint: Any, params: Any) -> Any:
+    def spy(self: Pipeline, endpoint: Any, route: Any, params: Any) -> Any:
         calls.append(params)
-        return real(self, endpoint, params)
+        return real(self, endpoint, route, params)
 
     monkeypatch.setattr(Pipeline, "_prepare", spy)
     return calls

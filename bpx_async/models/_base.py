@@ -150,6 +150,15 @@ def _positive(text: str) -> str:
 
 
 def _positive_decimal_text(value: Any) -> str:
+    # The common case (a plain decimal str, on every order's price and quantity) in one call.
+    if (
+        type(value) is str
+        and len(value) <= MAX_DECIMAL_CHARS
+        and _PLAIN_DECIMAL_MATCH(value) is not None
+        and value[:1] != "-"
+        and value.strip("0.")
+    ):
+        return value
     return _positive(_to_decimal_text(value))
 
 

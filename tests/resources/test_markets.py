@@ -17,7 +17,12 @@ from support import BASE, assert_unsigned, only_request, sent_requests
 from bpx_async import AsyncClient
 from bpx_async.endpoints import Endpoint
 from bpx_async.endpoints import markets as ep
-from bpx_async.errors import BadRequestError, RateLimitError, RequestValidationError
+from bpx_async.errors import (
+    BadRequestError,
+    RateLimitError,
+    RequestValidationError,
+    ResponseValidationError,
+)
 from bpx_async.models.enums import (
     DepthLimit,
     KlineInterval,
@@ -235,6 +240,23 @@ async def test_ticker_answered_with_204_returns_none(mock_api: Any, client: Asyn
     mock_api.get(f"{BASE}/api/v1/ticker?symbol=DELISTED_USDC", status=204, body=b"")
     assert await client.markets.ticker("DELISTED_USDC") is None
     assert only_request(mock_api).query == [("symbol", "DELISTED_USDC")]
+
+
+@pytest.mark.parametrize(("status", "body"), [(202, b""), (204, b"  \n")])
+async def test_ticker_answered_with_no_content_returns_none(
+    mock_api: Any, client: AsyncClient, status: int, body: bytes
+) -> None:
+    mock_api.get(f"{BASE}/api/v1/ticker?symbol=DELISTED_USDC", status=status, body=body)
+    assert await client.markets.ticker("DELISTED_USDC") is None
+
+
+async def test_ticker_answered_200_with_no_body_is_an_unexpected_response(
+    mock_api: Any, client: AsyncClient
+) -> None:
+    # "No content" is a 202 or 204; a 200 promises a ticker, so an empty one is a bad answer.
+    mock_api.get(f"{BASE}/api/v1/ticker?symbol=SOL_USDC", status=200, body=b"")
+    with pytest.raises(ResponseValidationError, match=r"markets\.ticker: unexpected response"):
+        await client.markets.ticker("SOL_USDC")
 
 
 async def test_tickers_parse_every_market(mock_api: Any, client: AsyncClient) -> None:
