@@ -74,6 +74,10 @@ T = TypeVar("T")
 E = TypeVar("E", bound=BpxError)
 
 _log = logging.getLogger("bpx_async")
+_DEBUG = logging.DEBUG
+# Module globals rather than attribute lookups on the path of every call.
+_get_running_loop = asyncio.get_running_loop
+_perf_counter = time.perf_counter
 # A library logs only where the application configured logging (never via logging.lastResort).
 _log.addHandler(logging.NullHandler())
 
@@ -298,16 +302,18 @@ class _Gate:
     here, bounded, before the request is signed.
     """
 
-    __slots__ = ("_free", "_waiters")
+    __slots__ = ("free", "waiters")
 
     def __init__(self, size: int) -> None:
-        self._free = size
-        self._waiters: deque[asyncio.Future[bool]] = deque()
+        #: Slots nobody holds. The pipeline takes one in place when ``free`` and no ``waiters``
+        #: (what :meth:`try_acquire` does) and returns it in place when nobody waits.
+        self.free = size
+        self.waiters: deque[asyncio.Future[bool]] = deque()
 
     def try_acquire(self) -> bool:
         """Take a free slot without waiting; False if there is none (or others queue for one)."""
-        if self._free > 0 and not self._waiters:
-            self._free -= 1
+        if self.free > 0 and not self.waiters:
+            self.free -= 1
             return True
         return False
 
@@ -317,7 +323,7 @@ class _Gate:
             return True
         loop = asyncio.get_running_loop()
         waiter: asyncio.Future[bool] = loop.create_future()
-        self._waiters.append(waiter)
+        self.waiters.append(waiter)
         expiry = loop.call_later(timeout, _expire, waiter)
         try:
             return await waiter
@@ -329,12 +335,12 @@ class _Gate:
             expiry.cancel()
 
     def release(self) -> None:
-        while self._waiters:
-            waiter = self._waiters.popleft()
+        while self.waiters:
+            waiter = self.waiters.popleft()
             if not waiter.done():
                 waiter.set_result(True)  # the slot goes straight to the next waiter
                 return
-        self._free += 1
+        self.free += 1
 
 
 def _expire(waiter: asyncio.Future[bool]) -> None:
@@ -700,48 +706,51 @@ class Pipeline:
             key = cache_key(params)
             cached = self.prepared_cache.lookup((endpoint, key))
             prepared = cached or self._prepared_get(endpoint, route, params, key)
-        if route.signed and self.signer is None:
+        signed = route.signed
+        if signed and self.signer is None:
             self.auth_headers(endpoint, prepared, 0)  # raises CredentialsError, nothing sent
         if self.closed:
             raise ClientClosedError("this AsyncClient view is closed")
         shared = self.session
         session = shared.session
-        if session is None or shared.closed or shared.loop is not asyncio.get_running_loop():
+        if session is None or shared.closed or shared.loop is not _get_running_loop():
             session = shared.get()  # creates the session, or raises what is wrong
-        retries = self.retry.max_retries if max_retries is None else max_retries
+        gate = shared.gate
+        assert gate is not None  # made with the session
         timeout = self.timeout if timeout is None else timeout
-        method, path = prepared.method, prepared.path
+        limiter = self.limiter
         attempt = 0
         resynced = False
         while True:
             attempt += 1
-            started = time.perf_counter()
+            started = _perf_counter()
             status: int | None = None
             deadline: int | None = None
             try:
                 # A retry's backoff, the budget, a resync or the pool may make this attempt
                 # wait; the client may be closed meanwhile (checked once a slot is taken).
                 waited = attempt > 1
-                limiter = self.limiter
                 if limiter is not None:
-                    budget = limiter.historical if route.historical else limiter.standard
+                    historical = route.historical
+                    budget = limiter.historical if historical else limiter.standard
                     if (budget_wait := budget.reserve()) > 0.0:
-                        await limiter.wait(budget_wait, route.historical)
+                        await limiter.wait(budget_wait, historical)
                         waited = True
-                if route.signed and self.server_clock.due():
+                if signed and self.server_clock.due():
                     await self._resync("periodic", quiet=True)  # before a slot: it needs one
                     waited = True
-                gate = shared.gate
-                assert gate is not None
-                if not gate.try_acquire():
+                if gate.free > 0 and not gate.waiters:
+                    gate.free -= 1  # gate.try_acquire(), in place
+                else:
                     await self._wait_for_slot(gate, timeout, prepared)
                     waited = True
                 try:
                     if waited and (session.closed or self.closed):
+                        method, path = prepared.method, prepared.path
                         raise ClientClosedError(f"{method} {path}: not sent: the client was closed")
                     # Signed only now, when the request can go out: the timestamp is never stale.
                     headers: dict[str, str] | None = None  # None: aiohttp merges no headers
-                    if route.signed:
+                    if signed:
                         assert self.signer is not None and route.instruction is not None
                         timestamp = self.clock() + self.server_clock.offset_ms  # now_ms()
                         headers = self.signer.sign(
@@ -758,7 +767,7 @@ class Pipeline:
                         # Awaited, not ``async with``: the same request and release without the
                         # context manager's four coroutines (about 4% of a small GET's CPU).
                         response = await session.request(
-                            method,
+                            prepared.method,
                             prepared.url,
                             data=prepared.body,
                             headers=headers,
@@ -777,11 +786,13 @@ class Pipeline:
                             response.release()
                     except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
                         hint = _reconcile_hint(prepared, deadline)
-                        raise self._tag(
-                            _transport_error(exc, method, path, hint), prepared, deadline
-                        ) from None
+                        lost = _transport_error(exc, prepared.method, prepared.path, hint)
+                        raise self._tag(lost, prepared, deadline) from None
                 finally:
-                    gate.release()
+                    if gate.waiters:
+                        gate.release()  # the slot goes to the next in line
+                    else:
+                        gate.free += 1
                 if status >= 300:
                     error = self._status_error(endpoint, status, answer_headers, body)
                     raise self._tag(error, prepared, deadline)
@@ -801,6 +812,7 @@ class Pipeline:
                 except BpxError as exc:
                     raise self._tag(exc, prepared, deadline) from None
             except BpxError as exc:
+                retries = self.retry.max_retries if max_retries is None else max_retries
                 delay = await self._plan_retry(endpoint, exc, attempt, retries, resynced)
                 resynced = resynced or isinstance(exc, RequestExpiredError)
                 self._report(endpoint, attempt, started, status, exc, delay)
@@ -809,7 +821,7 @@ class Pipeline:
                 if delay > 0:
                     await asyncio.sleep(delay)
                 continue
-            if self.on_request is not None or _log.isEnabledFor(logging.DEBUG):
+            if self.on_request is not None or _log.isEnabledFor(_DEBUG):
                 self._report(endpoint, attempt, started, status, None, None)
             return result
 

@@ -13,6 +13,8 @@ import time
 
 __all__ = ["Budget", "RateLimiter"]
 
+_monotonic = time.monotonic
+
 
 class Budget:
     """``per_minute`` requests a minute, at most ``burst`` of them back to back.
@@ -39,11 +41,22 @@ class Budget:
 
     def reserve(self) -> float:
         """Take the next slot; return how many seconds to wait before using it."""
-        now = time.monotonic()
+        now = _monotonic()
+        paused_until = self._paused_until
+        if paused_until > now:
+            return self._reserve_paused(now, paused_until)
+        # Not paused (the common case): the pause bounds below cannot bind.
         due = self._next
         if due < now:
             due = now
-        paused_until = self._paused_until
+        self._next = due + self._interval
+        wait = due - self._tolerance - now
+        return wait if wait > 0.0 else 0.0
+
+    def _reserve_paused(self, now: float, paused_until: float) -> float:
+        due = self._next
+        if due < now:
+            due = now
         if due < paused_until:
             due = paused_until
         self._next = due + self._interval
@@ -54,7 +67,7 @@ class Budget:
 
     def pause(self, seconds: float) -> None:
         """Send nothing for ``seconds`` (the exchange answered 429 with ``Retry-After``)."""
-        self._paused_until = max(self._paused_until, time.monotonic() + seconds)
+        self._paused_until = max(self._paused_until, _monotonic() + seconds)
 
     def __repr__(self) -> str:
         return f"Budget(per_minute={self.per_minute}, burst={self.burst})"
@@ -100,7 +113,7 @@ class RateLimiter:
             await asyncio.sleep(delay)
             waited += delay
             # A 429 that arrived meanwhile pauses everyone, including those already queued.
-            delay = budget._paused_until - time.monotonic()
+            delay = budget._paused_until - _monotonic()
         return waited
 
     def pause(self, seconds: float, historical: bool = False) -> None:

@@ -170,7 +170,7 @@ async def test_the_gate_serves_waiters_in_order_and_times_out_the_rest() -> None
     gate.release()
     await asyncio.wait_for(asyncio.gather(first, second, late), 5)
     assert order == ["late timed out", "first", "second"]
-    assert gate._free == 1 and not gate._waiters
+    assert gate.free == 1 and not gate.waiters
 
 
 async def test_a_cancelled_waiter_passes_its_slot_on() -> None:
@@ -185,7 +185,7 @@ async def test_a_cancelled_waiter_passes_its_slot_on() -> None:
         await cancelled
     assert await asyncio.wait_for(behind, 5) is True
     gate.release()
-    assert gate._free == 1
+    assert gate.free == 1
 
 
 async def test_the_session_and_the_corrected_clock_are_there_for_websockets(

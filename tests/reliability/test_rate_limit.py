@@ -27,7 +27,7 @@ class _FakeTime:
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> _FakeTime:
     fake = _FakeTime()
-    monkeypatch.setattr("bpx_async._ratelimit.time.monotonic", fake)
+    monkeypatch.setattr("bpx_async._ratelimit._monotonic", fake)
     return fake
 
 
@@ -122,7 +122,7 @@ def test_no_schedule_ever_exceeds_the_rate_plus_the_burst_and_order_is_kept(
     per_minute: int, burst: int, gaps: list[float]
 ) -> None:
     fake = _FakeTime()
-    with patch("bpx_async._ratelimit.time.monotonic", fake):
+    with patch("bpx_async._ratelimit._monotonic", fake):
         budget = Budget(per_minute, burst=burst)
         sent: list[float] = []
         for gap in gaps:
@@ -134,3 +134,46 @@ def test_no_schedule_ever_exceeds_the_rate_plus_the_burst_and_order_is_kept(
         for j in range(i + burst, len(sent)):
             # Beyond the burst, requests are at least one interval apart on average.
             assert sent[j] - sent[i] >= (j - i - burst + 1) * interval - 1e-6
+
+
+def _reference_reserve(
+    state: dict[str, float], now: float, interval: float, tolerance: float
+) -> float:
+    """Budget.reserve as one formula (no fast path): the pause bounds both the slot and the wait."""
+    due = max(state["next"], now, state["paused_until"])
+    state["next"] = due + interval
+    return max(due - tolerance - now, state["paused_until"] - now, 0.0)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    per_minute=st.integers(min_value=1, max_value=5000),
+    burst=st.integers(min_value=1, max_value=20),
+    steps=st.lists(
+        st.tuples(
+            st.sampled_from(["reserve", "pause"]),
+            st.floats(min_value=0, max_value=3),  # time passing before the step
+            st.floats(min_value=0, max_value=10),  # a pause's length
+        ),
+        min_size=1,
+        max_size=60,
+    ),
+)
+def test_reserve_while_not_paused_takes_a_shortcut_with_the_same_results(
+    per_minute: int, burst: int, steps: list[tuple[str, float, float]]
+) -> None:
+    # reserve() skips the pause bounds when no pause is running; pauses start and end at
+    # random here, so both paths and the moments between them are exercised.
+    fake = _FakeTime()
+    with patch("bpx_async._ratelimit._monotonic", fake):
+        budget = Budget(per_minute, burst=burst)
+        state = {"next": 0.0, "paused_until": 0.0}
+        interval = 60 / per_minute
+        for kind, gap, length in steps:
+            fake.now += gap
+            if kind == "pause":
+                budget.pause(length)
+                state["paused_until"] = max(state["paused_until"], fake.now + length)
+            else:
+                expected = _reference_reserve(state, fake.now, interval, interval * (burst - 1))
+                assert budget.reserve() == pytest.approx(expected, abs=1e-9)

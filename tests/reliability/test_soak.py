@@ -155,7 +155,7 @@ async def test_soak_under_random_faults(fx: FakeExchange, secret: str) -> None:
                 asyncio.gather(*(worker() for _ in range(CONCURRENCY))), timeout=110
             )
             gate = client._pipeline.session.gate
-            assert gate is not None and not gate._waiters
+            assert gate is not None and not gate.waiters
             gc.collect()
             retained = _client_bytes_alive(tracemalloc.take_snapshot())
     finally:
