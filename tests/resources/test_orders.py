@@ -413,6 +413,23 @@ REFUSED_ORDERS: dict[str, tuple[dict[str, Any], str]] = {
         {"order_type": "Market", "quantity": "1", "take_profit_trigger_by": "MarkPrice"},
         "take_profit_trigger_by needs take_profit_trigger_price",
     ),
+    "stop loss trigger_by without its trigger": (
+        {"order_type": "Market", "quantity": "1", "stop_loss_trigger_by": "MarkPrice"},
+        "stop_loss_trigger_by needs stop_loss_trigger_price",
+    ),
+    "take profit limit without its trigger": (
+        {"order_type": "Market", "quantity": "1", "take_profit_limit_price": "200"},
+        "take_profit_limit_price needs take_profit_trigger_price",
+    ),
+    "a dependant beside another's trigger": (
+        {
+            "order_type": "Market",
+            "quantity": "1",
+            "stop_loss_trigger_price": "90",
+            "take_profit_trigger_by": "MarkPrice",
+        },
+        "take_profit_trigger_by needs take_profit_trigger_price",
+    ),
     "float price": (
         {"order_type": "Limit", "price": 170.5, "quantity": "1"},
         "float is not accepted",
