@@ -52,7 +52,6 @@ from .errors import (
     api_error_from_response,
     shorten,
 )
-from .models._sparse import sparse_shapes
 from .signing import Signer, sorted_pairs
 
 __all__ = [
@@ -459,7 +458,6 @@ class _Route:
         "order_model",
         "serialize",
         "signed",
-        "sparse",
         "url",
         "validate",
     )
@@ -481,15 +479,8 @@ class _Route:
         adapter = endpoint.request_adapter
         #: The request adapter's core validator and serializer themselves (None without
         #: parameters): the TypeAdapter methods only forward their default options.
-        self.validate: Callable[[Any], Any] | None = (
-            None if adapter is None else adapter.validator.validate_python
-        )
-        self.serialize: Callable[..., Any] | None = (
-            None if adapter is None else adapter.serializer.to_python
-        )
-        #: Models of only the fields a call gives, for a model with many optional ones
-        #: (``models/_sparse.py``); None where that would not be exactly the same.
-        self.sparse = sparse_shapes(request)
+        self.validate = None if adapter is None else adapter.validator.validate_python
+        self.serialize = None if adapter is None else adapter.serializer.to_python
         self.has_body = endpoint.has_body
         self.historical = endpoint.historical_data
         #: The URL without a query (a body's request goes to exactly this).
@@ -647,10 +638,6 @@ class Pipeline:
                 params = {**params, "client_id": drawn}
                 client_ids = (drawn,)
                 generate = False
-            if type(params) is dict and route.sparse is not None:
-                shape = route.sparse.shape(params)
-                if shape is not None:
-                    validate, serialize = shape  # the same checks over the given fields only
             try:
                 model = validate({} if params is None else params)
             except ValidationError as exc:

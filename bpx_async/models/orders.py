@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Annotated, Any, ClassVar, Union
+from operator import itemgetter
+from typing import Annotated, Any, Union
 
 from pydantic import AfterValidator, Field, StrictBool, model_validator
 
@@ -58,9 +59,9 @@ _NEEDS_TRIGGER = (
     ("take_profit_limit_price", "take_profit_trigger_price"),
     ("take_profit_trigger_by", "take_profit_trigger_price"),
 )
-#: The dependants of :data:`_NEEDS_TRIGGER`: most orders set none of them, and then the pairs
-#: need no look (checked on every order, read in C with ``map``).
-_DEPENDANTS = tuple(dependant for dependant, _ in _NEEDS_TRIGGER)
+#: The dependants of :data:`_NEEDS_TRIGGER` read in one C call: most orders set none of them,
+#: and then the pairs need no look (checked on every order).
+_DEPENDANTS = itemgetter(*(dependant for dependant, _ in _NEEDS_TRIGGER))
 
 
 class OrderExecuteRequest(RequestModel):
@@ -104,23 +105,18 @@ class OrderExecuteRequest(RequestModel):
     slippage_tolerance: PositiveDecimalStr | None = None
     slippage_tolerance_type: SlippageToleranceType | None = None
 
-    #: The shape check reads a field that is not there as None, so an order may be validated by
-    #: a model of only the fields it gives (``models/_sparse.py``).
-    __bpx_sparse_safe__: ClassVar[bool] = True
-
     @model_validator(mode="after")
     def _check_order_shape(self) -> OrderExecuteRequest:
-        # Read from __dict__ (this runs on every order, and attribute access costs more), with
-        # .get: a model of only the given fields has no entry for the others.
-        fields = self.__dict__.get
-        trigger_quantity = fields("trigger_quantity")
-        if (fields("trigger_price") is None) != (trigger_quantity is None):
+        # Read from __dict__: this runs on every order, and attribute access costs more.
+        fields = self.__dict__
+        trigger_quantity = fields["trigger_quantity"]
+        if (fields["trigger_price"] is None) != (trigger_quantity is None):
             raise ValueError("trigger_price and trigger_quantity go together: give both or neither")
         # A trigger order is sized by trigger_quantity (ccxt sends it instead of quantity).
         sized_by_trigger = trigger_quantity is not None
-        quantity, quote_quantity = fields("quantity"), fields("quote_quantity")
-        if fields("order_type") is OrderType.LIMIT:
-            if fields("price") is None:
+        quantity, quote_quantity = fields["quantity"], fields["quote_quantity"]
+        if fields["order_type"] is OrderType.LIMIT:
+            if fields["price"] is None:
                 raise ValueError("a Limit order needs a price")
             if quantity is None and not sized_by_trigger:
                 raise ValueError("a Limit order needs a quantity")
@@ -133,9 +129,9 @@ class OrderExecuteRequest(RequestModel):
                 raise ValueError("a Market order takes quantity or quote_quantity, not both")
             if quantity is None and quote_quantity is None and not sized_by_trigger:
                 raise ValueError("a Market order needs quantity or quote_quantity")
-        if [*map(fields, _DEPENDANTS)].count(None) != len(_DEPENDANTS):  # one of them is set
+        if _DEPENDANTS(fields).count(None) != len(_NEEDS_TRIGGER):  # one of them is set
             for dependant, trigger in _NEEDS_TRIGGER:
-                if fields(dependant) is not None and fields(trigger) is None:
+                if fields[dependant] is not None and fields[trigger] is None:
                     raise ValueError(f"{dependant} needs {trigger}")
         return self
 
