@@ -597,17 +597,17 @@ class Pipeline:
         route = self.routes.get(endpoint) or self._route(endpoint)
         if route.has_body:
             return self._prepare(endpoint, route, params)
-        return self._prepared_get(endpoint, route, params, cache_key(params))
+        key = cache_key(params)
+        cached = self.prepared_cache.lookup((endpoint, key))
+        return cached or self._prepare_and_keep(endpoint, route, params, key)
 
-    def _prepared_get(
+    def _prepare_and_keep(
         self, endpoint: Endpoint[Any], route: _Route, params: Any, key: tuple[Any, ...] | None
     ) -> PreparedRequest:
-        """A GET's prepared request: from the cache when ``key`` (:func:`cache_key`) is there."""
-        if key is None:
-            return self._prepare(endpoint, route, params)
-        prepared = self.prepared_cache.get(endpoint, key)
-        if prepared is None:
-            prepared = self._prepare(endpoint, route, params)
+        """A GET the cache does not hold: prepared, and kept when ``key`` (:func:`cache_key`)
+        says its parameters may be."""
+        prepared = self._prepare(endpoint, route, params)
+        if key is not None:
             self.prepared_cache.put(endpoint, key, prepared)
         return prepared
 
@@ -707,7 +707,7 @@ class Pipeline:
             # A repeated GET's prepared request straight from the cache (the common case).
             key = cache_key(params)
             cached = self.prepared_cache.lookup((endpoint, key))
-            prepared = cached or self._prepared_get(endpoint, route, params, key)
+            prepared = cached or self._prepare_and_keep(endpoint, route, params, key)
         signed = route.signed
         if signed and self.signer is None:
             self.auth_headers(endpoint, prepared, 0)  # raises CredentialsError, nothing sent
