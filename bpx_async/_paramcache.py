@@ -7,15 +7,23 @@ equal keys are guaranteed to serialize to the same bytes: the key holds each val
 and only types whose equal values have one spelling are accepted: ``str``, ``int``, ``bool``,
 ``None`` and enum members. ``Decimal`` (``Decimal("1.0") == Decimal("1.00")``), ``float``,
 ``datetime`` (equal instants in different zones), containers and models are never cached.
+
+A request model may declare *value fields* (``RequestModel.value_fields``: an order's prices,
+quantities and clientId), whose values none of its rules reads. Such a request is keyed by its
+*shape* (:func:`shape_key`): its other values as above, plus the names of the value fields given.
+What a shape caches is the body as the model validated and serialized it once; each call checks
+its own value fields with their field types and puts them into a copy of that body.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from enum import Enum
 from typing import Any, Generic, TypeVar
 
-__all__ = ["DEFAULT_MAXSIZE", "PreparedCache", "cache_key"]
+from pydantic import ValidationError
+
+__all__ = ["DEFAULT_MAXSIZE", "PreparedCache", "cache_key", "shape_key"]
 
 V = TypeVar("V")
 
@@ -43,6 +51,36 @@ def cache_key(params: Any) -> tuple[Any, ...] | None:
             return None
         key.append((name, kind, value))
     return tuple(key)
+
+
+def shape_key(
+    params: dict[str, Any], checks: Mapping[str, tuple[str, Callable[[Any], Any]]]
+) -> tuple[tuple[Any, ...], list[tuple[str, Any]]] | None:
+    """The shape of ``params`` and its value fields checked: ``(key, [(wire name, value)])``, or
+    None if the shape can't be cached.
+
+    ``checks`` maps each value field (by name and by alias) to its wire name and its type's
+    validator. A value field that is given counts in the key by its name only; its value is
+    validated here (None if it is refused: the whole model then says why). Every other parameter
+    counts by its exact type and value, under the rules of :func:`cache_key`.
+    """
+    key: list[Any] = []
+    values: list[tuple[str, Any]] = []
+    try:
+        for name, value in params.items():
+            check = checks.get(name)
+            if check is not None and value is not None:
+                wire_name, validate = check
+                values.append((wire_name, validate(value)))
+                key.append(name)
+                continue
+            kind = type(value)
+            if kind not in _PLAIN and not isinstance(value, Enum):
+                return None
+            key.append((name, kind, value))
+    except ValidationError:
+        return None
+    return tuple(key), values
 
 
 class PreparedCache(Generic[V]):

@@ -27,7 +27,7 @@ from aiohttp import hdrs
 from pydantic import BaseModel, ValidationError
 from yarl import URL
 
-from ._paramcache import PreparedCache, cache_key
+from ._paramcache import PreparedCache, cache_key, shape_key
 from ._ratelimit import RateLimiter
 from .endpoints._spec import Endpoint
 from .endpoints.system import TIME
@@ -52,6 +52,7 @@ from .errors import (
     api_error_from_response,
     shorten,
 )
+from .models._base import RequestModel, value_checks
 from .signing import Signer, sorted_pairs
 
 __all__ = [
@@ -111,9 +112,7 @@ class PreparedRequest(NamedTuple):
 
 #: Builds a :class:`PreparedRequest` from a tuple of all its fields: ``tuple.__new__`` itself,
 #: without the named tuple's ``__new__`` (a Python function around it).
-_new_prepared: Callable[[type[PreparedRequest], tuple[Any, ...]], PreparedRequest] = (
-    tuple.__new__
-)
+_new_prepared: Callable[[type[PreparedRequest], tuple[Any, ...]], PreparedRequest] = tuple.__new__
 
 
 class RawResponse(Generic[T]):
@@ -460,6 +459,7 @@ class _Route:
         "signed",
         "url",
         "validate",
+        "value_checks",
     )
 
     def __init__(self, endpoint: Endpoint[Any], base_url: str) -> None:
@@ -482,6 +482,16 @@ class _Route:
         self.validate = None if adapter is None else adapter.validator.validate_python
         self.serialize = None if adapter is None else adapter.serializer.to_python
         self.has_body = endpoint.has_body
+        #: A body model's value fields and their checks (``_paramcache.shape_key``), or None:
+        #: its requests are then validated whole every time.
+        self.value_checks = (
+            value_checks(request)
+            if self.has_body
+            and isinstance(request, type)
+            and issubclass(request, RequestModel)
+            and request.value_fields
+            else None
+        )
         self.historical = endpoint.historical_data
         #: The URL without a query (a body's request goes to exactly this).
         self.url = URL(base_url + endpoint.path)
@@ -509,6 +519,7 @@ class Pipeline:
         "routes",
         "server_clock",
         "session",
+        "shape_cache",
         "signer",
         "timeout",
         "window",
@@ -530,6 +541,7 @@ class Pipeline:
         max_response_bytes: int = 32 * 1024 * 1024,
         on_request: RequestHook | None = None,
         prepared_cache: PreparedCache[PreparedRequest] | None = None,
+        shape_cache: PreparedCache[dict[str, Any]] | None = None,
         routes: dict[Endpoint[Any], _Route] | None = None,
     ) -> None:
         if not isinstance(max_response_bytes, int) or max_response_bytes < 1:
@@ -548,6 +560,10 @@ class Pipeline:
         self.on_request = on_request
         #: Prepared GETs by parameter set, shared with views (same base URL, same rules).
         self.prepared_cache = PreparedCache() if prepared_cache is None else prepared_cache
+        #: Validated bodies by shape (``_paramcache.shape_key``), shared with views likewise.
+        self.shape_cache: PreparedCache[dict[str, Any]] = (
+            PreparedCache() if shape_cache is None else shape_cache
+        )
         #: Per-endpoint flags and URL, built on first use and shared with views (same base URL).
         self.routes: dict[Endpoint[Any], _Route] = {} if routes is None else routes
         #: Set when this view (not necessarily the shared session) was closed.
@@ -575,6 +591,7 @@ class Pipeline:
             max_response_bytes=self.max_response_bytes,
             on_request=self.on_request,
             prepared_cache=self.prepared_cache,
+            shape_cache=self.shape_cache,
             routes=self.routes,
         )
 
@@ -638,6 +655,17 @@ class Pipeline:
                 params = {**params, "client_id": drawn}
                 client_ids = (drawn,)
                 generate = False
+            shape = None
+            if route.value_checks is not None and type(params) is dict:
+                shape = shape_key(params, route.value_checks)  # None: refused or not cacheable
+                if shape is not None:
+                    template = self.shape_cache.lookup((endpoint, shape[0]))
+                    if template is not None:
+                        # Validated once for this shape: the body with this call's own values.
+                        wire = template.copy()
+                        for name, value in shape[1]:
+                            wire[name] = value
+                        return self._body_request(endpoint, route, wire, client_ids)
             try:
                 model = validate({} if params is None else params)
             except ValidationError as exc:
@@ -647,20 +675,35 @@ class Pipeline:
             if generate:
                 model = _with_client_ids(model)  # a model, a list, or clientId=None given
             wire = serialize(model, mode="json", by_alias=True, exclude_none=True)
+            if (
+                shape is not None
+                and not generate  # an id added after validation is this call's alone
+                and len({name for name, _ in shape[1]}) == len(shape[1])  # no name and alias
+            ):
+                self.shape_cache.put(endpoint, shape[0], wire.copy())
+        if route.has_body:
+            return self._body_request(endpoint, route, wire, client_ids)
         if client_ids is None:
             client_ids = _client_ids(wire)
         url = route.url
-        # tuple.__new__ itself: the named tuple's own __new__ is a Python function around it.
-        if route.has_body:
-            body = None if wire is None else _dump_json(wire)
-            return _new_prepared(
-                PreparedRequest, (endpoint.method, endpoint.path, [], body, wire, url, client_ids)
-            )
         query = sorted_pairs(wire) if wire else []
         if query:
             url = url.extend_query(query)
+        # tuple.__new__ itself: the named tuple's own __new__ is a Python function around it.
         return _new_prepared(
             PreparedRequest, (endpoint.method, endpoint.path, query, None, wire, url, client_ids)
+        )
+
+    @staticmethod
+    def _body_request(
+        endpoint: Endpoint[Any], route: _Route, wire: Any, client_ids: tuple[int, ...] | None
+    ) -> PreparedRequest:
+        """The prepared request of a body's wire form (the body is exactly these values)."""
+        if client_ids is None:
+            client_ids = _client_ids(wire)
+        body = None if wire is None else _dump_json(wire)
+        return _new_prepared(
+            PreparedRequest, (endpoint.method, endpoint.path, [], body, wire, route.url, client_ids)
         )
 
     # -- sign ----------------------------------------------------------------------------

@@ -8,10 +8,12 @@ before anything is signed or sent).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from enum import Enum
-from typing import Annotated, Any, TypeVar, Union
+from functools import cache
+from typing import Annotated, Any, ClassVar, TypeVar, Union
 
 from pydantic import (
     AfterValidator,
@@ -20,6 +22,7 @@ from pydantic import (
     ConfigDict,
     Field,
     Strict,
+    TypeAdapter,
     model_validator,
 )
 from pydantic.alias_generators import to_camel
@@ -47,6 +50,7 @@ __all__ = [
     "Uint32",
     "Uint64",
     "UtcDateTime",
+    "value_checks",
 ]
 
 _E = TypeVar("_E", bound=Enum)
@@ -82,6 +86,34 @@ class RequestModel(BaseModel):
         extra="forbid",
         frozen=True,
     )
+
+    #: Fields whose values no rule of the model reads, only whether they are given: each value is
+    #: checked by its field's own type alone, and its validated value is what is sent (a ``str``
+    #: or an ``int``). A model that declares them is validated once per *shape* (its other values,
+    #: and which of these are given) and these values by their field types on every call: a bot's
+    #: orders differ in price and quantity, not in how they are built (``Pipeline._prepare``).
+    #: Declaring a field here that a model validator reads would skip that rule: the tests
+    #: compare both ways on generated requests.
+    value_fields: ClassVar[frozenset[str]] = frozenset()
+
+
+#: How one value field is checked on its own: (its name on the wire, pydantic's validator of the
+#: field's type, which returns the value to send).
+ValueCheck = tuple[str, Callable[[Any], Any]]
+
+
+@cache
+def value_checks(model: type[RequestModel]) -> dict[str, ValueCheck]:
+    """The :attr:`RequestModel.value_fields` of ``model`` by field name and by alias, each with
+    the validator of the field's own annotated type (what the model runs for that field)."""
+    checks: dict[str, ValueCheck] = {}
+    for name in sorted(model.value_fields):
+        field = model.model_fields[name]  # KeyError: a declared name is not a field
+        alias = field.alias or name
+        # The annotation with the field's own constraints (Field(ge=...)) put back on it.
+        check = (alias, TypeAdapter(field.rebuild_annotation()).validator.validate_python)
+        checks[name] = checks[alias] = check
+    return checks
 
 
 # --- response-side types -------------------------------------------------------------------

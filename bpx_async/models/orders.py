@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 from operator import itemgetter
-from typing import Annotated, Any, Union
+from typing import Annotated, Any, ClassVar, Union
 
 from pydantic import AfterValidator, Field, StrictBool, model_validator
 
@@ -104,6 +104,23 @@ class OrderExecuteRequest(RequestModel):
     broker_id: Uint16 | None = None
     slippage_tolerance: PositiveDecimalStr | None = None
     slippage_tolerance_type: SlippageToleranceType | None = None
+
+    # The shape rules below read only whether these are given (never their values).
+    value_fields: ClassVar[frozenset[str]] = frozenset(
+        {
+            "price",
+            "quantity",
+            "quote_quantity",
+            "client_id",
+            "trigger_price",
+            "trigger_quantity",
+            "stop_loss_trigger_price",
+            "stop_loss_limit_price",
+            "take_profit_trigger_price",
+            "take_profit_limit_price",
+            "slippage_tolerance",
+        }
+    )
 
     @model_validator(mode="after")
     def _check_order_shape(self) -> OrderExecuteRequest:
