@@ -98,3 +98,25 @@ async def test_a_failing_hook_is_logged_and_does_not_fail_the_call(
     async with AsyncClient(base_url=fx.base_url, on_request=broken) as client:
         assert (await client.system.status()).status == "Ok"
     assert any("on_request hook raised" in r.getMessage() for r in caplog.records)
+
+
+async def test_debug_turned_on_between_calls_is_seen_by_the_next_call(
+    fx: FakeExchange, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The engine reads the logger's own cache of "is DEBUG on?"; setLevel and logging.disable
+    # clear that cache, so a change between calls is never missed.
+    caplog.set_level(logging.INFO, logger="bpx_async")
+    async with AsyncClient(base_url=fx.base_url) as client:
+        await client.markets.ticker("SOL_USDC")
+        assert caplog.records == []
+        caplog.set_level(logging.DEBUG, logger="bpx_async")
+        await client.markets.ticker("SOL_USDC")
+        assert ["GET /api/v1/ticker -> 200" in r.getMessage() for r in caplog.records] == [True]
+        logging.disable(logging.DEBUG)
+        try:
+            await client.markets.ticker("SOL_USDC")
+        finally:
+            logging.disable(logging.NOTSET)
+        assert len(caplog.records) == 1
+        await client.markets.ticker("SOL_USDC")
+        assert len(caplog.records) == 2
