@@ -15,6 +15,7 @@ import argparse
 import asyncio
 import base64
 import gc
+import itertools
 import json
 import os
 import platform
@@ -321,6 +322,8 @@ def _workloads(
         return _decimal_levels(data["asks"]), _decimal_levels(data["bids"])
 
     fills_params = {"limit": str(_ROWS)}
+    # A new price on every order (1,000 prices in turn), as a bot re-quoting sends them.
+    prices = itertools.cycle([f"{140 + i / 100:.2f}" for i in range(1000)])
     workloads = [
         _Workload(
             "ticker c=1",
@@ -364,6 +367,17 @@ def _workloads(
                 ),
             },
             target=0.90,
+        ),
+        _Workload(
+            "reprice c=50",
+            50,
+            n(3000),
+            {
+                "aiohttp+Signer": bare.signed_order(),
+                "bpx_async": lambda: client.orders.execute(
+                    SYMBOL, "Bid", "Limit", price=next(prices), quantity="1.5", time_in_force="GTC"
+                ),
+            },
         ),
         _Workload(
             "klines1000 c=1",
@@ -413,6 +427,8 @@ def _ladder(bare: _Bare, client: AsyncClient, scale: float) -> list[_Workload]:
 
     pipeline = client._pipeline  # the engine's parts, taken one at a time
     session = pipeline.session.get()
+    # What the engine awaits: the session's own _request when it may (``_pipeline._direct``).
+    send = session._request if pipeline.session.direct else session.request
     timeout = pipeline.timeout
     ticker_params = {"symbol": SYMBOL}
     ticker_url = client.prepare(market_endpoints.TICKER, ticker_params).url
@@ -433,9 +449,7 @@ def _ladder(bare: _Bare, client: AsyncClient, scale: float) -> list[_Workload]:
                 pipeline.limiter.standard.reserve()
                 slot.try_acquire()
             try:
-                response = await session.request(
-                    "GET", url, timeout=timeout, allow_redirects=False
-                )
+                response = await send("GET", url, timeout=timeout, allow_redirects=False)
                 try:
                     body = await response.read()
                 finally:
@@ -458,8 +472,13 @@ def _ladder(bare: _Bare, client: AsyncClient, scale: float) -> list[_Workload]:
                 "orderExecute", params, timestamp=time.time_ns() // 1_000_000, window=_WINDOW_MS
             )
             headers["Content-Type"] = "application/json; charset=utf-8"
-            response = await session.request(
-                "POST", order_url, data=body, headers=headers, timeout=timeout
+            response = await send(
+                "POST",
+                order_url,
+                data=body,
+                headers=headers,
+                timeout=timeout,
+                allow_redirects=False,
             )
             try:
                 answer = await response.read()

@@ -14,6 +14,7 @@ _ROWS = {
     "ticker c=50": ("aiohttp", "bpx_async"),
     "depth500 c=1": ("aiohttp+Decimal", "aiohttp", "bpx_async"),
     "order c=50": ("aiohttp+Signer", "bpx_async"),
+    "reprice c=50": ("aiohttp+Signer", "bpx_async"),
     "klines1000 c=1": ("aiohttp+Decimal", "aiohttp", "bpx_async"),
     "fills1000 c=1": ("aiohttp+Signer+Decimal", "bpx_async"),
 }
