@@ -42,8 +42,10 @@ SYMBOL = "SOL_USDC"
 _LEVELS = 500
 _ROWS = 1000
 _WINDOW_MS = 5000
-#: Slices per repeat: each client runs its share of a repeat in this many alternating turns.
-_SLICES = 10
+#: Slices per repeat: each client runs its share of a repeat in this many alternating turns
+#: (at most one per 4 x concurrency requests). Short turns spread a burst of load from elsewhere
+#: on the machine over every client alike.
+_SLICES = 30
 #: The order the bench places, as resource-method arguments (request-model field names).
 ORDER_PARAMS = {
     "symbol": SYMBOL,
@@ -429,7 +431,10 @@ def _ladder(bare: _Bare, client: AsyncClient, scale: float) -> list[_Workload]:
     session = pipeline.session.get()
     # What the engine awaits: the session's own _request when it may (``_pipeline._direct``).
     send = session._request if pipeline.session.direct else session.request
-    timeout = pipeline.timeout
+    # aiohttp gets the timeout without its total, which the session's deadlines bound.
+    untimed, total = pipeline.split
+    deadlines = pipeline.session.deadlines
+    assert total is not None and deadlines is not None
     ticker_params = {"symbol": SYMBOL}
     ticker_url = client.prepare(market_endpoints.TICKER, ticker_params).url
     decode_ticker = market_endpoints.TICKER.decode_json
@@ -448,13 +453,17 @@ def _ladder(bare: _Bare, client: AsyncClient, scale: float) -> list[_Workload]:
                 assert pipeline.limiter is not None and slot is not None
                 pipeline.limiter.standard.reserve()
                 slot.try_acquire()
+            task = asyncio.current_task()
+            assert task is not None and total is not None
+            due = deadlines.arm(task, total)
             try:
-                response = await send("GET", url, timeout=timeout, allow_redirects=False)
+                response = await send("GET", url, timeout=untimed, allow_redirects=False)
                 try:
                     body = await response.read()
                 finally:
                     response.release()
             finally:
+                deadlines.disarm(due, task)
                 if gate and slot is not None:
                     slot.release()
             return decode_ticker(body) if decode else json.loads(body)
@@ -472,18 +481,24 @@ def _ladder(bare: _Bare, client: AsyncClient, scale: float) -> list[_Workload]:
                 "orderExecute", params, timestamp=time.time_ns() // 1_000_000, window=_WINDOW_MS
             )
             headers["Content-Type"] = "application/json; charset=utf-8"
-            response = await send(
-                "POST",
-                order_url,
-                data=body,
-                headers=headers,
-                timeout=timeout,
-                allow_redirects=False,
-            )
+            task = asyncio.current_task()
+            assert task is not None and total is not None
+            due = deadlines.arm(task, total)
             try:
-                answer = await response.read()
+                response = await send(
+                    "POST",
+                    order_url,
+                    data=body,
+                    headers=headers,
+                    timeout=untimed,
+                    allow_redirects=False,
+                )
+                try:
+                    answer = await response.read()
+                finally:
+                    response.release()
             finally:
-                response.release()
+                deadlines.disarm(due, task)
             return decode_order(answer) if decode else json.loads(answer)
 
         return call
