@@ -1,5 +1,6 @@
 """Helpers shared by the test modules: the REFERENCE 2.8 test key, what aioresponses captured,
-and a check that rebuilds the signing string from what was actually sent and verifies it.
+a check that rebuilds the signing string from what was actually sent and verifies it, and a
+loopback server for an aiohttp app (:func:`serving`).
 
 The check is written from REFERENCE 2.3-2.5 independently of ``bpx_async.signing`` so that the two
 check each other. (``tests`` is on ``pythonpath``, see pyproject.toml: ``from support import ...``.)
@@ -9,10 +10,13 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
+from aiohttp import web
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 SECRET = "TDSkv44jf/iD/QCKkyCdixO+p1sfLXxk+PZH7mW/ams="
@@ -109,3 +113,16 @@ def assert_signed(request: SentRequest, instruction: str, api_key: str = API_KEY
 def assert_unsigned(request: SentRequest) -> None:
     assert not any(h.lower().startswith("x-signature") for h in request.headers)
     assert not any(h.lower() == "x-api-key" for h in request.headers)
+
+
+@asynccontextmanager
+async def serving(app: web.Application) -> AsyncIterator[str]:
+    """Serve ``app`` on 127.0.0.1 (a free port) for the block: yields its ``http://`` base URL."""
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    try:
+        yield f"http://127.0.0.1:{runner.addresses[0][1]}"
+    finally:
+        await runner.cleanup()

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 from aiohttp import web
 from faultkit import Origin
+from support import serving
 
 from bpx_async.testing import FakeExchange
 
@@ -38,13 +39,6 @@ async def origin() -> AsyncIterator[Origin]:
 
     app = web.Application()
     app.router.add_route("*", "/{tail:.*}", record)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    recorded.url = f"http://127.0.0.1:{port}"
-    try:
+    async with serving(app) as url:
+        recorded.url = url
         yield recorded
-    finally:
-        await runner.cleanup()

@@ -11,6 +11,7 @@ from typing import Any
 import aiohttp
 import pytest
 from aiohttp import helpers, web
+from support import serving
 
 from bpx_async import AsyncClient, ResponseTimeoutError
 from bpx_async._deadlines import COARSE_AFTER, FINE_TICK, Deadlines
@@ -227,15 +228,11 @@ async def half_body() -> AsyncIterator[str]:
 
     app = web.Application()
     app.router.add_get("/api/v1/ticker", handle)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    try:
-        yield f"http://127.0.0.1:{runner.addresses[0][1]}"
-    finally:
-        release.set()
-        await runner.cleanup()
+    async with serving(app) as url:
+        try:
+            yield url
+        finally:
+            release.set()
 
 
 async def test_an_answer_that_stalls_halfway_through_its_body_times_out(half_body: str) -> None:

@@ -292,7 +292,7 @@ async def _drain(stream: object) -> int:
 async def test_private_subscribe_sends_exactly_the_documented_signed_message() -> None:
     """Vector V5 of the exchange's signing rules, checked on the wire of a bare server."""
     from aiohttp import web
-    from support import SECRET, TIMESTAMP
+    from support import SECRET, TIMESTAMP, serving
 
     received: list[str] = []
 
@@ -305,20 +305,12 @@ async def test_private_subscribe_sends_exactly_the_documented_signed_message() -
 
     app = web.Application()
     app.router.add_get("/ws", handler)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    try:
-        async with AsyncClient(
-            api_secret=SECRET, ws_url=f"ws://127.0.0.1:{port}/ws", clock=lambda: TIMESTAMP
-        ) as client:
+    async with serving(app) as url:
+        ws_url = url.replace("http://", "ws://", 1) + "/ws"
+        async with AsyncClient(api_secret=SECRET, ws_url=ws_url, clock=lambda: TIMESTAMP) as client:
             client.streams.configure(subscribe_grace=0.05)
             async with client.stream(["account.orderUpdate"]):
                 pass
-    finally:
-        await runner.cleanup()
     assert received == [
         '{"method":"SUBSCRIBE","params":["account.orderUpdate"],"signature":['
         '"5+yQgwU0ZdJ/9s+GXfuPFfo7yQQpl9CgvQedJXne30o=",'
