@@ -90,12 +90,6 @@ _log.addHandler(logging.NullHandler())
 _log_cache = getattr(_log, "_cache", None)
 _log_levels: dict[int, bool] = _log_cache if isinstance(_log_cache, dict) else {}
 
-
-def _debug_on() -> bool:
-    """Whether the ``bpx_async`` logger logs DEBUG (what ``_log.isEnabledFor`` answers)."""
-    return _log.isEnabledFor(_DEBUG)
-
-
 #: A check of a validated result: None when it is fine, else what is wrong with it. The
 #: pipeline turns a complaint into :class:`ResponseValidationError` with the raw body.
 Check = Callable[[Any], "str | None"]
@@ -953,7 +947,11 @@ class Pipeline:
                 continue
             # The logger's cached answer first (a request pays no Python call for it).
             debug = _log_levels.get(_DEBUG)
-            if self.on_request is not None or debug or (debug is None and _debug_on()):
+            if (
+                self.on_request is not None
+                or debug
+                or (debug is None and _log.isEnabledFor(_DEBUG))
+            ):
                 self._report(endpoint, attempt, started, status, None, None)
             return result
 
