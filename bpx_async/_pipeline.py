@@ -668,8 +668,9 @@ class Pipeline:
         made with ``auto_client_id=False``), once, before the first attempt.
 
         A GET with a repeated identical parameter set is served from a bounded cache (the rules
-        are in ``_paramcache``); requests with a body (orders among them) never are, so a
-        generated clientId is never reused.
+        are in ``_paramcache``). A body is never reused whole: a model that declares value fields
+        (an order) is validated once per shape, and each call's own values (its clientId among
+        them) are checked and put into a copy of that body.
         """
         route = self.routes.get(endpoint) or self._route(endpoint)
         if route.has_body:
